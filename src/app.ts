@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifyView from '@fastify/view';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import nunjucks from 'nunjucks';
+import { registerAgencyRoutes } from './platform/agencies/routes';
+import { registerAdminUserRoutes } from './platform/auth/admin.routes';
+import { registerApiTokenApi } from './platform/auth/api.routes';
+import { registerAuthRoutes } from './platform/auth/routes';
+import { authorise, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
+import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
+import { registerPageRoutes } from './platform/http/pages.routes';
+import { sendProblem } from './platform/http/problem';
+import { CSRF_COOKIE, loadWebSession, renderPage } from './platform/http/web';
+import type { Services } from './platform/services';
+import { formatDate, formatDateTime } from './platform/views/filters';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface LanternApp {
+  app: FastifyInstance;
+  routes: RegisteredRoute[];
+}
+
+const pendingStepPaths = {
+  'second-factor': '/sign-in/second-factor',
+  'enrol-second-factor': '/sign-in/set-up-second-factor',
+  'change-password': '/sign-in/change-password',
+} as const;
+
+/** Builds the whole application around the given services. Plugins register in a fixed order. */
+export async function createApp(services: Services): Promise<LanternApp> {
+  const { config } = services;
+  const production = config.env === 'production';
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // Logs carry ids, never names or narratives: the URL and status, no bodies or cookies.
+            serializers: {
+              req: (req) => ({ method: req.method, url: req.url?.split('?')[0], id: req.id }),
+            },
+          },
+    genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  });
+  const routes = collectRoutes(app);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('session', null);
+  app.decorateRequest('ctx', null as unknown as FastifyRequest['ctx']);
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: production ? [] : null,
+      },
+    },
+    strictTransportSecurity: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: production, signed: true },
+    getToken: (req) =>
+      (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string),
+  });
+  await app.register(fastifyView, {
+    engine: { nunjucks },
+    templates: [
+      path.join(root, 'src/platform/views'),
+      path.join(root, 'src/features'),
+      path.join(root, 'node_modules/govuk-frontend/dist'),
+      path.join(root, 'node_modules/@ministryofjustice/frontend'),
+    ],
+    production,
+    options: {
+      onConfigure: (env: nunjucks.Environment) => {
+        env.addFilter('dateTime', formatDateTime);
+        env.addFilter('date', formatDate);
+      },
+    },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lantern API',
+        version: '1',
+        description:
+          'The multi-agency safeguarding hub for children who go missing and children at risk of exploitation. ' +
+          'Every call needs a bearer token; errors are RFC 9457 problem details.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    hideUntagged: false,
+  });
+
+  // Front-end assets: everything registered in this scope is public.
+  await app.register(async (assets) => {
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), access: 'public' };
+    });
+    await assets.register(fastifyStatic, {
+      root: path.join(root, 'public'),
+      prefix: '/assets/',
+      maxAge: production ? '1d' : 0,
+    });
+  });
+
+  // Pages: cookie sessions, CSRF on every state-changing request, GOV.UK error pages.
+  await app.register(async (web) => {
+    web.decorateReply(
+      'render',
+      function (this: FastifyReply, template: string, data?: Record<string, unknown>) {
+        return renderPage(this.request, this, template, data);
+      },
+    );
+    web.addHook('onRequest', loadWebSession(services));
+    web.addHook('onRequest', authorise);
+    web.addHook('preHandler', (request, reply, done) => {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS')
+        return done();
+      web.csrfProtection(request, reply, done);
+    });
+    web.setErrorHandler(async (error: FastifyError, request, reply) => {
+      if (error instanceof UnauthenticatedError) {
+        const step = request.session?.pendingStep;
+        return reply.redirect(step ? pendingStepPaths[step] : '/sign-in', 303);
+      }
+      if (error instanceof NotFoundError) return reply.code(404).render('pages/not-found.njk');
+      if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+        return reply.code(403).render('pages/forbidden.njk');
+      }
+      if (error instanceof ValidationError || error instanceof ConflictError || error.statusCode === 400) {
+        return reply.code(400).render('pages/not-found.njk', { pageTitle: 'Bad request' });
+      }
+      request.log.error({ err: error, requestId: request.id }, 'unhandled error');
+      return reply.code(500).render('pages/error.njk');
+    });
+    web.setNotFoundHandler({ preHandler: [loadWebSession(services)] }, async (_request, reply) =>
+      reply.code(404).render('pages/not-found.njk'),
+    );
+    registerPageRoutes(web, services);
+    registerAuthRoutes(web, services);
+    registerAdminUserRoutes(web, services);
+    registerAgencyRoutes(web, services);
+  });
+
+  // JSON API: bearer tokens only, cookies ignored, problem+json errors.
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', async (request) => {
+        request.session = null;
+        request.ctx = { actor: null, permissions: new Set(), requestId: request.id, clock: services.clock };
+        const header = request.headers.authorization ?? '';
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!match?.[1]) throw new UnauthenticatedError();
+        const ctx = await services.apiTokens.authenticate(match[1], request.id);
+        if (!ctx) throw new UnauthenticatedError();
+        request.ctx = ctx;
+      });
+      api.addHook('onRequest', async (request) => {
+        const access = request.routeOptions.config.access;
+        if (access === undefined)
+          throw new Error(`Route ${request.routeOptions.url} has no access declaration`);
+        if (access === 'public' || access === 'signed-in') return;
+        if (typeof access === 'object' || !request.ctx.permissions.has(access)) throw new NotFoundError();
+      });
+      api.setErrorHandler(async (error: FastifyError, request, reply) => {
+        if (error instanceof UnauthenticatedError) {
+          reply.header('www-authenticate', 'Bearer');
+          return sendProblem(reply, 401, { detail: 'A valid bearer token is required' });
+        }
+        if (error instanceof NotFoundError) return sendProblem(reply, 404);
+        if (error instanceof ValidationError) {
+          return sendProblem(reply, 400, { detail: error.message, errors: error.fieldErrors });
+        }
+        if (error instanceof ConflictError) {
+          return sendProblem(reply, 409, {
+            detail: error.message,
+            ...(error.field ? { errors: [{ field: error.field, message: error.message }] } : {}),
+          });
+        }
+        if (error.validation) {
+          const errors = error.validation.map((v) => ({
+            field: String(v.instancePath || (v.params as { missingProperty?: string })?.missingProperty || '')
+              .replace(/^\//, '')
+              .replaceAll('/', '.'),
+            message: v.message ?? 'Invalid value',
+          }));
+          return sendProblem(reply, 400, { detail: 'The request body or parameters are invalid', errors });
+        }
+        if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+          return sendProblem(reply, error.statusCode, { detail: error.message });
+        }
+        request.log.error({ err: error, requestId: request.id }, 'unhandled error');
+        return sendProblem(reply, 500, { detail: `Reference ${request.id}` });
+      });
+      api.setNotFoundHandler(async (_request, reply) => sendProblem(reply, 404));
+      registerApiTokenApi(api, services);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  // The API description: public, like any published specification.
+  app.get('/api/docs/json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  return { app, routes };
+}

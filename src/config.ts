@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    LANTERN_DATA_DIR: z.string().default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    SESSION_SECRET: z.string().optional(),
+    SMTP_URL: z.string().optional(),
+    MAIL_FROM: z.string().default('Lantern <no-reply@lantern.invalid>'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LANTERN_DEMO: flag.optional(),
+    LANTERN_DEMO_PASSWORD: z.string().min(8).default('lantern-demo-password'),
+    LANTERN_BASE_URL: z.string().url().optional(),
+    TRUST_PROXY: flag.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'SESSION_SECRET of at least 32 characters is required in production',
+      });
+    }
+    if (env.LANTERN_DEMO === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LANTERN_DEMO'],
+        message: 'demo mode is refused when NODE_ENV=production',
+      });
+    }
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'DATABASE_URL is required in production (the embedded database is for trials and tests)',
+      });
+    }
+  });
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  sessionSecret: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  logLevel: string;
+  demo: boolean;
+  demoPassword: string;
+  baseUrl: string;
+  trustProxy: boolean;
+  /** Second factor required at sign-in for every user. */
+  requireSecondFactor: boolean;
+  session: { idleMinutes: number; absoluteHours: number };
+  lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Reads every setting once. Local defaults are safe; production refuses anything unsafe. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Lantern cannot start: invalid configuration\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const port = env.PORT;
+  return {
+    env: env.NODE_ENV,
+    port,
+    host: env.HOST,
+    dataDir: path.resolve(env.LANTERN_DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    // Outside production a fixed local secret is fine: sessions are opaque ids held in the database.
+    sessionSecret: env.SESSION_SECRET ?? 'lantern-local-development-secret-not-for-production',
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM,
+    logLevel: env.LOG_LEVEL,
+    demo: env.LANTERN_DEMO ?? !production,
+    demoPassword: env.LANTERN_DEMO_PASSWORD,
+    baseUrl: env.LANTERN_BASE_URL ?? `http://localhost:${port}`,
+    trustProxy: env.TRUST_PROXY,
+    requireSecondFactor: production,
+    session: { idleMinutes: 30, absoluteHours: 12 },
+    lockout: { maxFailures: 5, windowMinutes: 15, lockMinutes: 15 },
+  };
+}
+
+/** A configuration for tests: nothing read from the environment but the database URL. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', LANTERN_DATA_DIR: '/tmp/lantern-test' }),
+    ...overrides,
+  };
+}

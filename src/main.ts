@@ -1,0 +1,45 @@
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { systemClock } from './platform/context';
+import { openConfiguredDatabase } from './platform/db/open';
+import { createServices } from './platform/services';
+import { isEmpty, seedDemo } from './synth/demo';
+
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(
+    `Lantern needs Node.js 22.12 or newer; this is ${process.versions.node}. Run it with npm start or npx lantern.`,
+  );
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig();
+  const database = await openConfiguredDatabase(config);
+  const services = createServices(database, config, systemClock);
+  if (config.demo && (await isEmpty(services.withTransaction))) {
+    const { users } = await seedDemo(services.withTransaction, systemClock, config.demoPassword);
+    console.log(`Demo data loaded: ${users} demo users (see README for sign-ins).`);
+  }
+  const { app } = await createApp(services);
+  await app.listen({ port: config.port, host: config.host });
+  console.log(
+    `Lantern is running at ${config.baseUrl} (${database.kind}, ready in ${Date.now() - started} ms)`,
+  );
+
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: stopping`);
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

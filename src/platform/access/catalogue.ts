@@ -1,0 +1,112 @@
+/**
+ * The permission catalogue: every action a route or service may check. Roles are named sets of
+ * these; nothing else grants an action. Seeing a particular child's record additionally needs a
+ * `child_access` row for the user's agency (DESIGN §5).
+ */
+export const permissions = {
+  'home:view': 'See the home page',
+  'child:view': 'See records of children the agency has access to',
+  'child:create': 'Record a child',
+  'agency:manage-own': 'Manage the users of your own agency',
+  'agency:manage-all': 'Manage every agency and its users',
+  'user:manage': 'Add, change and disable user accounts',
+  'audit:view': 'Read the audit log',
+  'api-token:own': 'Create and revoke your own API tokens',
+  'reference:view': 'See reference data (authorities, forces, agencies)',
+} as const;
+
+export type Permission = keyof typeof permissions;
+
+export const roles = {
+  police_mash_officer: {
+    name: 'Police MASH officer',
+    agencyTypes: ['police_force'],
+    permissions: ['home:view', 'child:view', 'child:create', 'api-token:own', 'reference:view'],
+  },
+  social_care_mash_practitioner: {
+    name: 'Social care MASH practitioner',
+    agencyTypes: ['local_authority'],
+    permissions: ['home:view', 'child:view', 'child:create', 'api-token:own', 'reference:view'],
+  },
+  missing_coordinator: {
+    name: 'Missing-from-home coordinator',
+    agencyTypes: ['police_force'],
+    permissions: ['home:view', 'child:view', 'child:create', 'api-token:own', 'reference:view'],
+  },
+  missing_lead: {
+    name: 'Missing lead (local authority)',
+    agencyTypes: ['local_authority'],
+    permissions: ['home:view', 'child:view', 'child:create', 'api-token:own', 'reference:view'],
+  },
+  return_interview_worker: {
+    name: 'Return interview worker',
+    agencyTypes: ['local_authority', 'voluntary'],
+    permissions: ['home:view', 'child:view', 'reference:view'],
+  },
+  childrens_home_staff: {
+    name: "Children's home staff",
+    agencyTypes: ['childrens_home_provider'],
+    permissions: ['home:view', 'child:view', 'reference:view'],
+  },
+  health_practitioner: {
+    name: 'Health practitioner',
+    agencyTypes: ['health'],
+    permissions: ['home:view', 'child:view', 'reference:view'],
+  },
+  analyst: {
+    name: 'Analyst',
+    agencyTypes: ['police_force', 'local_authority'],
+    permissions: ['home:view', 'reference:view', 'api-token:own'],
+  },
+  subgroup_chair: {
+    name: 'Subgroup chair',
+    agencyTypes: ['police_force', 'local_authority', 'health', 'voluntary', 'education'],
+    permissions: ['home:view', 'reference:view'],
+  },
+  agency_administrator: {
+    name: 'Agency administrator',
+    agencyTypes: [
+      'police_force',
+      'local_authority',
+      'health',
+      'education',
+      'voluntary',
+      'childrens_home_provider',
+      'report_only',
+    ],
+    permissions: ['home:view', 'agency:manage-own', 'user:manage', 'reference:view'],
+  },
+  hub_administrator: {
+    name: 'Hub administrator',
+    agencyTypes: ['local_authority', 'police_force'],
+    permissions: ['home:view', 'agency:manage-own', 'agency:manage-all', 'user:manage', 'reference:view'],
+  },
+  auditor: {
+    name: 'Auditor',
+    agencyTypes: ['police_force', 'local_authority'],
+    permissions: ['home:view', 'audit:view', 'reference:view'],
+  },
+  report_only_reporter: {
+    name: 'Report-only organisation administrator',
+    agencyTypes: ['report_only'],
+    permissions: ['home:view'],
+  },
+} as const satisfies Record<
+  string,
+  { name: string; agencyTypes: readonly string[]; permissions: readonly Permission[] }
+>;
+
+export type Role = keyof typeof roles;
+export const roleNames = Object.keys(roles) as Role[];
+
+export function isRole(value: string): value is Role {
+  return Object.hasOwn(roles, value);
+}
+
+export function permissionsOf(userRoles: readonly string[]): Set<Permission> {
+  const granted = new Set<Permission>();
+  for (const r of userRoles) {
+    if (isRole(r)) for (const p of roles[r].permissions) granted.add(p);
+  }
+  return granted;
+}

@@ -1,0 +1,52 @@
+import { eq } from 'drizzle-orm';
+import { hasPermission, requirePermission } from '../access/guard';
+import { recordAudit } from '../audit/audit';
+import type { Context } from '../context';
+import type { WithTransaction } from '../db/transaction';
+import { ConflictError, NotFoundError } from '../http/errors';
+import * as repo from './agencies.repository';
+import type { CreateAgencyInput } from './schemas';
+import { agency } from './tables';
+
+/** Agencies an actor may administer: all for a hub administrator, their own otherwise. */
+function administrable(ctx: Context) {
+  if (hasPermission(ctx, 'agency:manage-all')) return undefined;
+  return eq(agency.id, ctx.actor?.agencyId ?? '00000000-0000-0000-0000-000000000000');
+}
+
+export class AgenciesService {
+  constructor(private readonly withTransaction: WithTransaction) {}
+
+  async list(ctx: Context) {
+    requirePermission(ctx, 'agency:manage-own');
+    return this.withTransaction((tx) => repo.listAgencies(tx, administrable(ctx)));
+  }
+
+  async get(ctx: Context, id: string) {
+    requirePermission(ctx, 'agency:manage-own');
+    return this.withTransaction(async (tx) => {
+      const row = await repo.findAgency(tx, id, administrable(ctx));
+      if (!row) throw new NotFoundError();
+      return row;
+    });
+  }
+
+  async create(ctx: Context, input: CreateAgencyInput): Promise<string> {
+    requirePermission(ctx, 'agency:manage-all');
+    return this.withTransaction(async (tx) => {
+      if (await repo.agencyNameTaken(tx, input.name)) {
+        throw new ConflictError('An agency with this name already exists', 'name');
+      }
+      const id = await repo.insertAgency(tx, {
+        name: input.name,
+        type: input.type,
+        localAuthorityCode: input.localAuthorityCode ?? null,
+        policeForceCode: input.type === 'police_force' ? (input.policeForceCode ?? null) : null,
+        email: input.email ?? null,
+        createdAt: ctx.clock.now(),
+      });
+      await recordAudit(tx, ctx, { action: 'agency.create', subjectType: 'agency', subjectId: id });
+      return id;
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
+import type { Services } from '../services';
+import { escapeHtml } from '../views/html';
+import { localAuthorities, policeForces } from './reference-data';
+import { agencyTypeNames, createAgencySchema } from './schemas';
+import { agencyTypes } from './tables';
+
+export function registerAgencyRoutes(web: FastifyInstance, services: Services): void {
+  const { agencies, users } = services;
+
+  web.get('/admin/agencies', { config: { access: 'agency:manage-own' } }, async (request, reply) => {
+    const list = await agencies.list(request.ctx);
+    const rows = list.map((a) => [
+      { html: `<a class="govuk-link" href="/admin/agencies/${a.id}">${escapeHtml(a.name)}</a>` },
+      { text: agencyTypeNames[a.type] },
+      { text: a.policeForceName ?? a.localAuthorityName ?? '' },
+    ]);
+    return reply.render('admin/agencies.njk', {
+      pageTitle: 'Agencies',
+      rows,
+      mayAdd: request.ctx.permissions.has('agency:manage-all'),
+    });
+  });
+
+  const newPage = (
+    reply: FastifyReply,
+    values: Record<string, unknown>,
+    errors: Partial<FormErrors> = {},
+    status = 200,
+  ) =>
+    reply.code(status).render('admin/agency-new.njk', {
+      pageTitle: 'Add an agency',
+      backLink: '/admin/agencies',
+      values,
+      typeItems: agencyTypes.map((t) => ({ value: t, text: agencyTypeNames[t], checked: values.type === t })),
+      authorityItems: [
+        { value: '', text: 'None' },
+        ...[...localAuthorities]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((a) => ({ value: a.code, text: a.name, selected: values.localAuthorityCode === a.code })),
+      ],
+      forceItems: [
+        { value: '', text: 'None' },
+        ...policeForces.map((f) => ({
+          value: f.code,
+          text: f.name,
+          selected: values.policeForceCode === f.code,
+        })),
+      ],
+      ...errors,
+    });
+
+  web.get('/admin/agencies/new', { config: { access: 'agency:manage-all' } }, (_request, reply) =>
+    newPage(reply, {}),
+  );
+
+  web.post('/admin/agencies/new', { config: { access: 'agency:manage-all' } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const parsed = createAgencySchema.safeParse(body);
+    if (!parsed.success) return newPage(reply, body, formErrors(fieldErrorsOf(parsed.error)), 400);
+    try {
+      const id = await agencies.create(request.ctx, parsed.data);
+      return reply.redirect(`/admin/agencies/${id}`, 303);
+    } catch (error) {
+      return newPage(reply, body, asFormErrors(error), 400);
+    }
+  });
+
+  web.get(
+    '/admin/agencies/:id',
+    { config: { access: 'agency:manage-own' } },
+    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const id = z.uuid().safeParse(request.params.id);
+      if (!id.success) return reply.callNotFound();
+      const agency = await agencies.get(request.ctx, id.data);
+      const members = request.ctx.permissions.has('user:manage')
+        ? await users.list(request.ctx, { agencyId: agency.id })
+        : [];
+      const authority = localAuthorities.find((a) => a.code === agency.localAuthorityCode);
+      const force = policeForces.find((f) => f.code === agency.policeForceCode);
+      return reply.render('admin/agency.njk', {
+        pageTitle: agency.name,
+        backLink: '/admin/agencies',
+        agency,
+        rows: [
+          { key: { text: 'Type' }, value: { text: agencyTypeNames[agency.type] } },
+          { key: { text: 'Local authority area' }, value: { text: authority?.name ?? 'None' } },
+          { key: { text: 'Police force' }, value: { text: force?.name ?? 'None' } },
+          { key: { text: 'Duty email' }, value: { text: agency.email ?? 'None' } },
+        ],
+        members: members.map((m) => [
+          { html: `<a class="govuk-link" href="/admin/users/${m.id}">${escapeHtml(m.name)}</a>` },
+          { text: m.email },
+          { text: m.disabledAt ? 'Disabled' : 'Active' },
+        ]),
+      });
+    },
+  );
+}

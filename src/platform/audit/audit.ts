@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Context } from '../context';
+import type { Tx } from '../db/client';
+import type { WithTransaction } from '../db/transaction';
+import { auditEvent, auditReason } from './tables';
+
+export interface AuditEntry {
+  /** A code such as `user.create` or `child.view`. */
+  action: string;
+  subjectType?: string;
+  subjectId?: string;
+  childId?: string;
+  /** Free text: stored apart from the chained row. Defaults to the context's reason. */
+  reason?: string;
+}
+
+/** Adds an audit row inside the caller's transaction, so it commits or vanishes with the work. */
+export async function recordAudit(tx: Tx, ctx: Context, entry: AuditEntry): Promise<void> {
+  const reasonText = entry.reason ?? ctx.reason;
+  const at = ctx.clock.now();
+  let reasonId: string | null = null;
+  if (reasonText) {
+    const [row] = await tx
+      .insert(auditReason)
+      .values({ text: reasonText, createdAt: at })
+      .returning({ id: auditReason.id });
+    reasonId = row?.id ?? null;
+  }
+  await tx.insert(auditEvent).values({
+    occurredAt: at,
+    actorUserId: ctx.actor?.userId ?? null,
+    actorAgencyId: ctx.actor?.agencyId ?? null,
+    actorCredentialId: ctx.actor?.credentialId ?? null,
+    action: entry.action,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    childId: entry.childId ?? null,
+    reasonId,
+    requestId: ctx.requestId,
+  });
+}
+
+const GENESIS = '0'.repeat(64);
+// Any constant will do, as long as every process uses the same one: one sealer at a time.
+const SEAL_LOCK = 7_316_004_212;
+
+type AuditRow = typeof auditEvent.$inferSelect;
+
+function rowHash(row: AuditRow, chainPos: number, prevHash: string): string {
+  const canonical = JSON.stringify([
+    chainPos,
+    prevHash,
+    row.seq,
+    row.id,
+    row.occurredAt.toISOString(),
+    row.actorUserId,
+    row.actorAgencyId,
+    row.actorCredentialId,
+    row.action,
+    row.subjectType,
+    row.subjectId,
+    row.childId,
+    row.reasonId,
+    row.requestId,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Chains unsealed rows onto the end of the chain, in the order it finds them. Chain position, not
+ * seq, orders the chain, so a row whose transaction committed late is sealed after later seqs
+ * rather than leaving a gap. Returns how many rows it sealed.
+ */
+export async function sealAuditLog(withTransaction: WithTransaction, batchSize = 1000): Promise<number> {
+  return withTransaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEAL_LOCK})`);
+    const [last] = await tx
+      .select({ chainPos: auditEvent.chainPos, hash: auditEvent.hash })
+      .from(auditEvent)
+      .where(isNotNull(auditEvent.chainPos))
+      .orderBy(desc(auditEvent.chainPos))
+      .limit(1);
+    const pending = await tx
+      .select()
+      .from(auditEvent)
+      .where(isNull(auditEvent.hash))
+      .orderBy(asc(auditEvent.seq))
+      .limit(batchSize);
+    if (pending.length === 0) return 0;
+    let pos = last?.chainPos ?? 0;
+    let prev = last?.hash ?? GENESIS;
+    const seqs: number[] = [];
+    const positions: number[] = [];
+    const prevs: string[] = [];
+    const hashes: string[] = [];
+    for (const row of pending) {
+      pos += 1;
+      const hash = rowHash(row, pos, prev);
+      seqs.push(row.seq);
+      positions.push(pos);
+      prevs.push(prev);
+      hashes.push(hash);
+      prev = hash;
+    }
+    await tx.execute(sql`
+      update audit_event a
+         set chain_pos = v.pos, prev_hash = v.prev, hash = v.hash
+        from unnest(${toPgArray(seqs)}::bigint[], ${toPgArray(positions)}::bigint[],
+                    ${toPgArray(prevs)}::text[], ${toPgArray(hashes)}::text[]) as v(seq, pos, prev, hash)
+       where a.seq = v.seq`);
+    return pending.length;
+  });
+}
+
+/** Seals until nothing is left unsealed. */
+export async function sealAll(withTransaction: WithTransaction): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await sealAuditLog(withTransaction);
+    total += n;
+    if (n === 0) return total;
+  }
+}
+
+function toPgArray(values: readonly (string | number)[]): string {
+  // Values are hex digests and integers: no quoting needed.
+  return `{${values.join(',')}}`;
+}
+
+export type VerifyResult =
+  | { ok: true; sealed: number; unsealed: number }
+  | {
+      ok: false;
+      sealed: number;
+      unsealed: number;
+      brokenAt: { chainPos: number; seq: number | null; problem: string };
+    };
+
+/** Walks the sealed chain from the start and recomputes every link. */
+export async function verifyAuditLog(
+  withTransaction: WithTransaction,
+  pageSize = 5000,
+): Promise<VerifyResult> {
+  return withTransaction(async (tx) => {
+    const [counts] = await tx
+      .select({
+        unsealed: sql<number>`count(*) filter (where ${auditEvent.hash} is null)::int`,
+      })
+      .from(auditEvent);
+    const unsealed = counts?.unsealed ?? 0;
+    let expectedPos = 1;
+    let prev = GENESIS;
+    let after = 0;
+    for (;;) {
+      const rows = await tx
+        .select()
+        .from(auditEvent)
+        .where(and(isNotNull(auditEvent.chainPos), gt(auditEvent.chainPos, after)))
+        .orderBy(asc(auditEvent.chainPos))
+        .limit(pageSize);
+      for (const row of rows) {
+        const pos = row.chainPos ?? 0;
+        const broken = (problem: string): VerifyResult => ({
+          ok: false,
+          sealed: expectedPos - 1,
+          unsealed,
+          brokenAt: { chainPos: pos, seq: row.seq, problem },
+        });
+        if (pos !== expectedPos) {
+          return {
+            ...broken(`link ${expectedPos} is missing`),
+            brokenAt: { chainPos: expectedPos, seq: null, problem: `link ${expectedPos} is missing` },
+          };
+        }
+        if (row.prevHash !== prev) return broken('its previous-hash does not match the link before it');
+        if (row.hash !== rowHash(row, pos, prev)) return broken('its contents do not match its hash');
+        prev = row.hash;
+        expectedPos += 1;
+        after = pos;
+      }
+      if (rows.length < pageSize) break;
+    }
+    return { ok: true, sealed: expectedPos - 1, unsealed };
+  });
+}
+
+export async function findAuditReason(tx: Tx, id: string): Promise<string | null> {
+  const [row] = await tx.select({ text: auditReason.text }).from(auditReason).where(eq(auditReason.id, id));
+  return row?.text ?? null;
+}

@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction-bound handle: the only kind of handle services and repositories receive. */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+/** The raw SQL surface both drivers share, for migrations, job queues and tests. */
+export interface RawSql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Several statements, no parameters. */
+  exec(text: string): Promise<void>;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  /** The root handle: only platform code (migrations, jobs, the transaction helper) may use it. */
+  orm: Db;
+  raw: RawSql;
+  pglite?: PGlite;
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+// int8 (count(*), bigserial) as a JavaScript number on both drivers, so code never sees a string.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v);
+    // biome-ignore lint/suspicious/noExplicitAny: pg's own overloads
+    return pg.types.getTypeParser(oid, format as any);
+  },
+};
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** PGlite data folder; `memory://` for an in-memory database. */
+  pgliteDataDir?: string;
+  /** A PGlite data folder dump to start from (test templates). */
+  loadDataDir?: Blob;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      options: '-c TimeZone=UTC',
+    });
+    const orm = drizzlePg(pool, { schema }) as unknown as Db;
+    return {
+      kind: 'postgres',
+      orm,
+      pool,
+      raw: {
+        async query(text, params) {
+          const r = await pool.query(text, params as unknown[]);
+          return { rows: r.rows };
+        },
+        async exec(text) {
+          await pool.query(text);
+        },
+      },
+      close: () => pool.end(),
+    };
+  }
+  const dataDir = options.pgliteDataDir ?? 'memory://';
+  if (!dataDir.startsWith('memory://')) mkdirSync(path.dirname(dataDir), { recursive: true });
+  const pglite = await PGlite.create({
+    dataDir,
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  await pglite.exec(`SET TIME ZONE 'UTC'`);
+  const orm = drizzlePglite(pglite, { schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    orm,
+    pglite,
+    raw: {
+      async query(text, params) {
+        // biome-ignore lint/suspicious/noExplicitAny: row type is the caller's
+        const r = await pglite.query<any>(text, params as unknown[]);
+        return { rows: r.rows };
+      },
+      async exec(text) {
+        await pglite.exec(text);
+      },
+    },
+    close: () => pglite.close(),
+  };
+}
