@@ -42,7 +42,13 @@ const pendingStepPaths = {
 } as const;
 
 /** Builds the whole application around the given services. Plugins register in a fixed order. */
-export async function createApp(services: Services): Promise<LanternApp> {
+export interface AppOptions {
+  /** Extra routes inside the page and API scopes: for tests of the scopes' own guards. */
+  extraWebRoutes?: (web: FastifyInstance) => void;
+  extraApiRoutes?: (api: FastifyInstance) => void;
+}
+
+export async function createApp(services: Services, options: AppOptions = {}): Promise<LanternApp> {
   const { config } = services;
   const production = config.env === 'production';
   const app = Fastify({
@@ -177,6 +183,7 @@ export async function createApp(services: Services): Promise<LanternApp> {
     registerAuthRoutes(web, services);
     registerAdminUserRoutes(web, services);
     registerAgencyRoutes(web, services);
+    options.extraWebRoutes?.(web);
   });
 
   // JSON API: bearer tokens only, cookies ignored, problem+json errors.
@@ -231,6 +238,7 @@ export async function createApp(services: Services): Promise<LanternApp> {
       });
       api.setNotFoundHandler(async (_request, reply) => sendProblem(reply, 404));
       registerApiTokenApi(api, services);
+      options.extraApiRoutes?.(api);
     },
     { prefix: '/api/v1' },
   );

@@ -101,7 +101,7 @@ CREATE TABLE "session" (
 	"user_id" uuid NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"last_seen_at" timestamp with time zone NOT NULL,
-	"second_factor_pending" boolean DEFAULT false NOT NULL,
+	"pending_step" text,
 	"ended_at" timestamp with time zone
 );
 --> statement-breakpoint

@@ -27,10 +27,14 @@ declare module 'fastify' {
 export interface RegisteredRoute {
   method: string;
   url: string;
-  access: RouteAccess | undefined;
+  readonly access: RouteAccess | undefined;
 }
 
-/** Collects every route as it is registered, for the declaration test and the access probes. */
+/**
+ * Collects every route as it is registered, for the declaration test and the access probes. The
+ * declaration is read when asked for, because a scope's own onRoute hook (the public assets) may
+ * add it after this root hook has seen the route.
+ */
 export function collectRoutes(app: FastifyInstance): RegisteredRoute[] {
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
@@ -40,7 +44,9 @@ export function collectRoutes(app: FastifyInstance): RegisteredRoute[] {
       routes.push({
         method,
         url: route.url,
-        access: (route.config as { access?: RouteAccess } | undefined)?.access,
+        get access() {
+          return (route.config as { access?: RouteAccess } | undefined)?.access;
+        },
       });
     }
   });

@@ -3,9 +3,9 @@ import { isRole, roles as roleCatalogue } from '../access/catalogue';
 import type { Services } from '../services';
 
 export function registerPageRoutes(web: FastifyInstance, _services: Services): void {
-  web.get('/', { config: { access: 'public' } }, async (request, reply) => {
+  web.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
     const ctx = request.ctx;
-    if (!ctx.actor) return reply.redirect('/sign-in', 303);
+    if (!ctx.actor) throw new Error('signed-in route without an actor');
     const roleNames = ctx.actor.roles.filter(isRole).map((r) => roleCatalogue[r].name);
     const tasks = [
       ctx.permissions.has('user:manage') && { href: '/admin/users', text: 'Manage user accounts' },

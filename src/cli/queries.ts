@@ -1,0 +1,20 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { agency } from '../platform/agencies/tables';
+import { listUsers } from '../platform/auth/users.repository';
+import type { Services } from '../platform/services';
+
+export async function resolveAgency(services: Services, nameOrId: string): Promise<string | null> {
+  const byId = z.uuid().safeParse(nameOrId).success;
+  const [row] = await services.withTransaction((tx) =>
+    tx
+      .select({ id: agency.id })
+      .from(agency)
+      .where(byId ? eq(agency.id, nameOrId) : eq(agency.name, nameOrId)),
+  );
+  return row?.id ?? null;
+}
+
+export function listUsersForCli(services: Services) {
+  return services.withTransaction((tx) => listUsers(tx, undefined));
+}
