@@ -20,7 +20,7 @@ import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
 import { registerApiTokenApi } from './platform/auth/api.routes';
 import { registerAuthRoutes } from './platform/auth/routes';
-import { authorise, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
+import { authorise, authoriseApi, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
 import { registerPageRoutes } from './platform/http/pages.routes';
 import { sendProblem } from './platform/http/problem';
@@ -199,13 +199,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
         if (!ctx) throw new UnauthenticatedError();
         request.ctx = ctx;
       });
-      api.addHook('onRequest', async (request) => {
-        const access = request.routeOptions.config.access;
-        if (access === undefined)
-          throw new Error(`Route ${request.routeOptions.url} has no access declaration`);
-        if (access === 'public' || access === 'signed-in') return;
-        if (typeof access === 'object' || !request.ctx.permissions.has(access)) throw new NotFoundError();
-      });
+      api.addHook('onRequest', authoriseApi);
       api.setErrorHandler(async (error: FastifyError, request, reply) => {
         if (error instanceof UnauthenticatedError) {
           reply.header('www-authenticate', 'Bearer');

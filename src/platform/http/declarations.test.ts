@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
 import { contextFor } from '../../../test/support/contexts';
 import { permissions } from '../access/catalogue';
-import { collectRoutes, type RegisteredRoute } from './declarations';
+import { collectRoutes, undeclaredRoutes } from './declarations';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,10 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-export function undeclaredRoutes(routes: RegisteredRoute[]): string[] {
-  return routes.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.url}`);
-}
 
 describe('route declarations', () => {
   it('every registered route declares who may use it', () => {

@@ -53,8 +53,14 @@ export function collectRoutes(app: FastifyInstance): RegisteredRoute[] {
   return routes;
 }
 
+export function undeclaredRoutes(routes: RegisteredRoute[]): string[] {
+  return routes.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.url}`);
+}
+
 /** Enforces the route's declaration. Runs after authentication, before the body is read. */
 export async function authorise(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  // The not-found handler has no declaration of its own; it reveals nothing.
+  if (request.is404 || request.routeOptions.url === undefined) return;
   const access = request.routeOptions.config.access;
   if (access === undefined) {
     throw new Error(`Route ${request.method} ${request.routeOptions.url} has no access declaration`);
@@ -68,4 +74,15 @@ export async function authorise(request: FastifyRequest, _reply: FastifyReply): 
   if (!session || session.pendingStep !== null) throw new UnauthenticatedError();
   if (access === 'signed-in') return;
   if (!request.ctx.permissions.has(access)) throw new NotFoundError();
+}
+
+/** The API's form of `authorise`: the bearer token has already been checked; sign-in steps do not apply. */
+export async function authoriseApi(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  if (request.is404 || request.routeOptions.url === undefined) return;
+  const access = request.routeOptions.config.access;
+  if (access === undefined) {
+    throw new Error(`Route ${request.method} ${request.routeOptions.url} has no access declaration`);
+  }
+  if (access === 'public' || access === 'signed-in') return;
+  if (typeof access === 'object' || !request.ctx.permissions.has(access)) throw new NotFoundError();
 }
