@@ -16,7 +16,9 @@ import Fastify, {
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import nunjucks from 'nunjucks';
+import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
+import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
 import { registerApiTokenApi } from './platform/auth/api.routes';
 import { registerAuthRoutes } from './platform/auth/routes';
@@ -25,8 +27,8 @@ import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } f
 import { registerPageRoutes } from './platform/http/pages.routes';
 import { sendProblem } from './platform/http/problem';
 import { CSRF_COOKIE, loadWebSession, renderPage } from './platform/http/web';
-import type { Services } from './platform/services';
 import { formatDate, formatDateTime } from './platform/views/filters';
+import type { Services } from './services';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -183,6 +185,8 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerAuthRoutes(web, services);
     registerAdminUserRoutes(web, services);
     registerAgencyRoutes(web, services);
+    registerAuditRoutes(web, services);
+    registerChildRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 
@@ -232,6 +236,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       });
       api.setNotFoundHandler(async (_request, reply) => sendProblem(reply, 404));
       registerApiTokenApi(api, services);
+      registerChildApi(api, services);
       options.extraApiRoutes?.(api);
     },
     { prefix: '/api/v1' },

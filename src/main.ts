@@ -2,7 +2,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './platform/context';
 import { openConfiguredDatabase } from './platform/db/open';
-import { createServices } from './platform/services';
+import { createServices } from './services';
 import { isEmpty, seedDemo } from './synth/demo';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);

@@ -6,7 +6,7 @@ import { createUserSchema } from '../platform/auth/schemas';
 import { systemClock, systemContext } from '../platform/context';
 import type { Database } from '../platform/db/client';
 import { openConfiguredDatabase } from '../platform/db/open';
-import { createServices, type Services } from '../platform/services';
+import { createServices, type Services } from '../services';
 import { seedDemo } from '../synth/demo';
 import { listUsersForCli, resolveAgency } from './queries';
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { agency } from '../platform/agencies/tables';
 import { listUsers } from '../platform/auth/users.repository';
-import type { Services } from '../platform/services';
+import type { Services } from '../services';
 
 export async function resolveAgency(services: Services, nameOrId: string): Promise<string | null> {
   const byId = z.uuid().safeParse(nameOrId).success;

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { AgenciesService } from './agencies/agencies.service';
+import { AuditService } from './audit/audit.service';
 import { ApiTokensService } from './auth/api-tokens.service';
 import { SignInService } from './auth/sign-in.service';
 import { UsersService } from './auth/users.service';
@@ -7,7 +8,8 @@ import type { Clock } from './context';
 import type { Database } from './db/client';
 import { transactionRunner, type WithTransaction } from './db/transaction';
 
-export interface Services {
+/** The services of the platform itself; features add theirs in src/services.ts. */
+export interface PlatformServices {
   config: Config;
   clock: Clock;
   database: Database;
@@ -16,9 +18,10 @@ export interface Services {
   users: UsersService;
   agencies: AgenciesService;
   apiTokens: ApiTokensService;
+  audit: AuditService;
 }
 
-export function createServices(database: Database, config: Config, clock: Clock): Services {
+export function createPlatformServices(database: Database, config: Config, clock: Clock): PlatformServices {
   const withTransaction = transactionRunner(database);
   return {
     config,
@@ -29,5 +32,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
     users: new UsersService(withTransaction),
     agencies: new AgenciesService(withTransaction),
     apiTokens: new ApiTokensService(withTransaction, clock),
+    audit: new AuditService(withTransaction),
   };
 }

@@ -4,7 +4,7 @@ import { type Config, testConfig } from '../../src/config';
 import { TestClock } from '../../src/platform/context';
 import type { Database } from '../../src/platform/db/client';
 import type { RegisteredRoute } from '../../src/platform/http/declarations';
-import { createServices, type Services } from '../../src/platform/services';
+import { createServices, type Services } from '../../src/services';
 import { seedDemo } from '../../src/synth/demo';
 import { freshDatabase } from './db';
 

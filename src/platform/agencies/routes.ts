@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
-import type { Services } from '../services';
+import type { PlatformServices as Services } from '../services';
 import { escapeHtml } from '../views/html';
 import { localAuthorities, policeForces } from './reference-data';
 import { agencyTypeNames, createAgencySchema } from './schemas';

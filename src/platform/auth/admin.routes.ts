@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
-import type { Services } from '../services';
+import type { PlatformServices as Services } from '../services';
 import { roleItems, userRows, userSummaryRows } from './presenters';
 import { createUserSchema, updateRolesSchema } from './schemas';
 

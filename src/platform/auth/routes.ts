@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { asFormErrors, fieldErrorsOf, formErrors } from '../http/forms';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../http/web';
-import type { Services } from '../services';
+import type { PlatformServices as Services } from '../services';
 import { changePasswordSchema, secondFactorSchema, signInSchema } from './schemas';
 import type { PendingStep } from './sessions';
 import { totpUri } from './totp';

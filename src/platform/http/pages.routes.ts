@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { isRole, roles as roleCatalogue } from '../access/catalogue';
-import type { Services } from '../services';
+import type { PlatformServices as Services } from '../services';
 
 export function registerPageRoutes(web: FastifyInstance, _services: Services): void {
   web.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {

@@ -3,7 +3,7 @@ import type { Permission } from '../access/catalogue';
 import { resolveSession } from '../auth/sessions';
 import { contextOf } from '../auth/sign-in.service';
 import type { Context } from '../context';
-import type { Services } from '../services';
+import type { PlatformServices as Services } from '../services';
 
 export const SESSION_COOKIE = 'lantern_session';
 export const CSRF_COOKIE = 'lantern_csrf';
@@ -45,6 +45,7 @@ interface NavItem {
 
 const navItems: NavItem[] = [
   { href: '/', text: 'Home' },
+  { href: '/children', text: 'Children', permission: 'child:view' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
   { href: '/audit', text: 'Audit log', permission: 'audit:view' },

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/platform/access/catalogue';
+import { child, childAccess } from '../../src/platform/access/tables';
+import { apiToken, appUser } from '../../src/platform/auth/tables';
+import { hashToken } from '../../src/platform/auth/tokens';
+import { demoUsers } from '../../src/synth/demo';
+import { Browser, buildTestApp, type TestApp } from '../support/app';
+import { type ExpectedAccess, expectedAccess } from './expected-access';
+
+let t: TestApp;
+const browsers = new Map<Role, Browser>();
+const tokens = new Map<Role, string>();
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+function demoUserFor(role: Role) {
+  const user = demoUsers.find((u) => u.roles.includes(role));
+  if (!user) throw new Error(`no demo user holds ${role}`);
+  return user;
+}
+
+async function userRow(email: string) {
+  const [row] = await t.services.withTransaction((tx) =>
+    tx.select().from(appUser).where(eq(appUser.email, email)),
+  );
+  if (!row) throw new Error(`no user ${email}`);
+  return row;
+}
+
+async function browserFor(role: Role): Promise<Browser> {
+  const existing = browsers.get(role);
+  if (existing) return existing;
+  const browser = new Browser(t.app);
+  const res = await browser.signIn(demoUserFor(role).email);
+  expect(res.statusCode, `sign-in as ${role}`).toBe(303);
+  browsers.set(role, browser);
+  return browser;
+}
+
+/** A bearer token for the role's demo user, made directly: tokens carry whatever their owner may do. */
+async function tokenFor(role: Role): Promise<string> {
+  const existing = tokens.get(role);
+  if (existing) return existing;
+  const user = await userRow(demoUserFor(role).email);
+  const token = `lnt_probe_${randomUUID()}`;
+  await t.services.withTransaction((tx) =>
+    tx
+      .insert(apiToken)
+      .values({ userId: user.id, name: 'probe', tokenHash: hashToken(token), createdAt: t.clock.now() }),
+  );
+  tokens.set(role, token);
+  return token;
+}
+
+/** Makes a child whose relationship to the role's agency is the one named. */
+async function childFixture(role: Role, relationship: ExpectedAccess['relationship']) {
+  const own = await userRow(demoUserFor(role).email);
+  const other = await userRow(
+    role === 'police_mash_officer' ? 'neighbour.social@lantern.invalid' : 'neighbour.police@lantern.invalid',
+  );
+  const name = `Probe${randomUUID().slice(0, 8)}`;
+  const now = t.clock.now();
+  return t.services.withTransaction(async (tx) => {
+    const [row] = await tx
+      .insert(child)
+      .values({ givenName: name, familyName: 'Child', createdAt: now })
+      .returning();
+    if (!row) throw new Error('child fixture');
+    const agencyId = relationship === 'no-relationship' ? other.agencyId : own.agencyId;
+    const expired = relationship === 'access-expired';
+    await tx.insert(childAccess).values({
+      childId: row.id,
+      agencyId,
+      basis: 'share',
+      validFrom: new Date(now.getTime() - 48 * 3_600_000),
+      validTo: expired ? new Date(now.getTime() - 3_600_000) : null,
+    });
+    return { id: row.id, name };
+  });
+}
+
+async function userFixture(role: Role, relationship: ExpectedAccess['relationship']) {
+  const own = await userRow(demoUserFor(role).email);
+  const leeds = await userRow('social.mash@lantern.invalid');
+  const other = own.agencyId === leeds.agencyId ? await userRow('police.mash@lantern.invalid') : leeds;
+  const agencyId = relationship === 'same-agency' ? own.agencyId : other.agencyId;
+  if (relationship === 'other-agency' && agencyId === own.agencyId)
+    throw new Error('fixture needs another agency');
+  const [row] = await t.services.withTransaction((tx) =>
+    tx
+      .insert(appUser)
+      .values({
+        agencyId,
+        email: `probe.${randomUUID()}@lantern.invalid`,
+        name: 'Probe Colleague',
+        roles: [],
+        createdAt: t.clock.now(),
+      })
+      .returning({ id: appUser.id }),
+  );
+  return row?.id ?? '';
+}
+
+describe('expected access (generated from the table)', () => {
+  for (const row of expectedAccess) {
+    const verdict = row.allow ? 'may' : 'may not';
+    it(`a ${row.role} ${verdict} see a ${row.resource} (${row.relationship})`, async () => {
+      const browser = await browserFor(row.role);
+      switch (row.resource) {
+        case 'child record': {
+          const c = await childFixture(row.role, row.relationship);
+          const page = await browser.get(`/children/${c.id}`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes(c.name)).toBe(row.allow);
+          const api = await t.app.inject({
+            url: `/api/v1/children/${c.id}`,
+            headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
+          });
+          expect(api.statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'child list entry': {
+          const c = await childFixture(row.role, row.relationship);
+          const list = await browser.get('/children');
+          expect(list.body.includes(c.name)).toBe(row.allow);
+          break;
+        }
+        case 'user account': {
+          const id = await userFixture(row.role, row.relationship);
+          expect((await browser.get(`/admin/users/${id}`)).statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'audit log':
+          expect((await browser.get('/audit')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        case 'agency list':
+          expect((await browser.get('/admin/agencies')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
+      }
+    });
+  }
+});

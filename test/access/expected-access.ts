@@ -1,0 +1,61 @@
+import type { Role } from '../../src/platform/access/catalogue';
+
+/**
+ * The expected-access table, written by hand: for each resource, each relationship between the
+ * user's agency and the record, and each role, whether the user may see it. The probes in
+ * access.test.ts are generated from it. Every issue that adds a resource adds its rows here.
+ */
+export type Relationship =
+  | 'agency-holds-access' // a current child_access row for the user's agency
+  | 'access-expired' // the agency's access has ended
+  | 'no-relationship' // another agency's record, no access row
+  | 'same-agency' // a user account in the user's own agency
+  | 'other-agency' // a user account in another agency
+  | 'none'; // a resource with no owner (a list, a log)
+
+export type Resource = 'child record' | 'child list entry' | 'user account' | 'audit log' | 'agency list';
+
+export interface ExpectedAccess {
+  resource: Resource;
+  relationship: Relationship;
+  role: Role;
+  allow: boolean;
+}
+
+const childViewers: Role[] = [
+  'police_mash_officer',
+  'social_care_mash_practitioner',
+  'missing_coordinator',
+  'missing_lead',
+  'return_interview_worker',
+  'childrens_home_staff',
+  'health_practitioner',
+];
+const everyRole: Role[] = [
+  ...childViewers,
+  'analyst',
+  'subgroup_chair',
+  'agency_administrator',
+  'hub_administrator',
+  'auditor',
+  'report_only_reporter',
+];
+
+function rows(resource: Resource, relationship: Relationship, allowed: Role[]): ExpectedAccess[] {
+  return everyRole.map((role) => ({ resource, relationship, role, allow: allowed.includes(role) }));
+}
+
+export const expectedAccess: ExpectedAccess[] = [
+  // A child: only roles that work with children, and only while their agency holds access.
+  ...rows('child record', 'agency-holds-access', childViewers),
+  ...rows('child record', 'access-expired', []),
+  ...rows('child record', 'no-relationship', []),
+  ...rows('child list entry', 'agency-holds-access', childViewers),
+  ...rows('child list entry', 'no-relationship', []),
+  // User accounts: administrators of the same agency; the hub administrator for every agency.
+  ...rows('user account', 'same-agency', ['agency_administrator', 'hub_administrator']),
+  ...rows('user account', 'other-agency', ['hub_administrator']),
+  // The audit log: auditors only.
+  ...rows('audit log', 'none', ['auditor']),
+  ...rows('agency list', 'none', ['agency_administrator', 'hub_administrator']),
+];
