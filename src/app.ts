@@ -111,7 +111,8 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       path.join(root, 'node_modules/govuk-frontend/dist'),
       path.join(root, 'node_modules/@ministryofjustice/frontend'),
     ],
-    production,
+    // Templates are read once, except in development, where edits show on reload.
+    production: config.env !== 'development',
     options: {
       onConfigure: (env: nunjucks.Environment) => {
         env.addFilter('dateTime', formatDateTime);

@@ -2,6 +2,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './platform/context';
 import { openConfiguredDatabase } from './platform/db/open';
+import { startWorkers } from './platform/jobs/workers';
 import { createServices } from './services';
 import { isEmpty, seedDemo } from './synth/demo';
 
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     const { users } = await seedDemo(services.withTransaction, systemClock, config.demoPassword);
     console.log(`Demo data loaded: ${users} demo users (see README for sign-ins).`);
   }
+  await startWorkers(services);
   const { app } = await createApp(services);
   await app.listen({ port: config.port, host: config.host });
   console.log(
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     console.log(`${signal}: stopping`);
     await app.close();
+    await services.jobs.stop();
+    services.mailer.close();
     await database.close();
     process.exit(0);
   };

@@ -7,6 +7,9 @@ import { UsersService } from './auth/users.service';
 import type { Clock } from './context';
 import type { Database } from './db/client';
 import { transactionRunner, type WithTransaction } from './db/transaction';
+import { JobQueue } from './jobs/jobs';
+import { MailService } from './mail/mail.service';
+import { Mailer } from './mail/mailer';
 
 /** The services of the platform itself; features add theirs in src/services.ts. */
 export interface PlatformServices {
@@ -19,10 +22,15 @@ export interface PlatformServices {
   agencies: AgenciesService;
   apiTokens: ApiTokensService;
   audit: AuditService;
+  jobs: JobQueue;
+  mailer: Mailer;
+  mail: MailService;
 }
 
 export function createPlatformServices(database: Database, config: Config, clock: Clock): PlatformServices {
   const withTransaction = transactionRunner(database);
+  const jobs = new JobQueue(database);
+  const mailer = new Mailer(config);
   return {
     config,
     clock,
@@ -33,5 +41,8 @@ export function createPlatformServices(database: Database, config: Config, clock
     agencies: new AgenciesService(withTransaction),
     apiTokens: new ApiTokensService(withTransaction, clock),
     audit: new AuditService(withTransaction),
+    jobs,
+    mailer,
+    mail: new MailService(withTransaction, jobs, mailer, clock),
   };
 }

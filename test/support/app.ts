@@ -30,6 +30,7 @@ export async function buildTestApp(
   const config = testConfig(overrides);
   const services = createServices(database, config, clock);
   await seedDemo(services.withTransaction, clock, DEMO_PASSWORD);
+  await services.jobs.start();
   const { app, routes } = await createApp(services, options);
   await app.ready();
   return {
@@ -41,6 +42,8 @@ export async function buildTestApp(
     config,
     close: async () => {
       await app.close();
+      await services.jobs.stop();
+      services.mailer.close();
       await database.close();
     },
   };

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/platform/db/client';
 import { migrateDatabase } from '../../src/platform/db/migrate';
+import { JobQueue } from '../../src/platform/jobs/jobs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,6 +24,7 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), 'lantern-test-'));
   const pglite = await openDatabase({ pgliteDataDir: 'memory://' });
   await migrateDatabase(pglite);
+  await installJobQueue(pglite);
   const dump = await pglite.pglite?.dumpDataDir('none');
   await pglite.close();
   if (!dump) throw new Error('PGlite did not dump its data folder');
@@ -40,6 +42,7 @@ export default async function setup(project: TestProject) {
     await admin.end();
     const database = await openDatabase({ databaseUrl: withDatabase(adminUrl, templateName), poolSize: 1 });
     await migrateDatabase(database);
+    await installJobQueue(database);
     await database.close();
   }
   project.provide('postgresTemplate', templateName);
@@ -58,6 +61,13 @@ export default async function setup(project: TestProject) {
       await admin.end();
     }
   };
+}
+
+/** pg-boss's own schema goes into the template too, so no test file waits for it to install. */
+async function installJobQueue(database: Awaited<ReturnType<typeof openDatabase>>): Promise<void> {
+  const jobs = new JobQueue(database);
+  await jobs.start();
+  await jobs.stop();
 }
 
 export function withDatabase(url: string, name: string): string {

@@ -151,7 +151,7 @@ describe('lantern audit verify (the command)', () => {
     // The command opens its own database, so it gets one it can reach: a PGlite folder, or the suite's PostgreSQL.
     let env: NodeJS.ProcessEnv;
     let cleanup: () => Promise<void>;
-    let database = t.database;
+    let originalAction = '';
     if (t.database.kind === 'postgres') {
       const url = (t.database.pool as unknown as { options: { connectionString: string } }).options
         .connectionString;
@@ -159,7 +159,7 @@ describe('lantern audit verify (the command)', () => {
       cleanup = async () => {};
     } else {
       const dir = mkdtempSync(path.join(tmpdir(), 'lantern-cli-'));
-      database = await openDatabase({ pgliteDataDir: path.join(dir, 'pglite') });
+      const database = await openDatabase({ pgliteDataDir: path.join(dir, 'pglite') });
       await migrateDatabase(database);
       const ctx = await contextFor(t, 'auditor@lantern.invalid');
       const withTransaction = transactionRunner(database);
@@ -177,6 +177,7 @@ describe('lantern audit verify (the command)', () => {
         const [row] = await t.services.withTransaction((tx) =>
           tx.select().from(auditEvent).where(eq(auditEvent.chainPos, 3)),
         );
+        originalAction = row?.action ?? '';
         await tamper(row?.seq ?? 0, 'tampered');
       } else {
         const reopened = await openDatabase({
@@ -193,8 +194,31 @@ describe('lantern audit verify (the command)', () => {
       );
       expect(broken?.code).toBe(1);
       expect(broken?.stderr).toMatch(/BROKEN at chain position 3 \(audit event \d+\)/);
+      if (t.database.kind === 'postgres') {
+        const [row] = await t.services.withTransaction((tx) =>
+          tx.select().from(auditEvent).where(eq(auditEvent.chainPos, 3)),
+        );
+        await tamper(row?.seq ?? 0, originalAction);
+      }
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe('the sealer job', () => {
+  it('seals new audit rows when the audit.seal job runs', async () => {
+    const { startWorkers } = await import('../jobs/workers');
+    const ctx = await contextFor(t, 'auditor@lantern.invalid');
+    await t.services.withTransaction((tx) => recordAudit(tx, ctx, { action: 'probe.job' }));
+    expect((await verifyAuditLog(t.services.withTransaction)).unsealed).toBeGreaterThan(0);
+    await startWorkers(t.services, 0.5);
+    await t.services.jobs.boss.send('audit.seal', {});
+    const started = Date.now();
+    while ((await verifyAuditLog(t.services.withTransaction)).unsealed > 0) {
+      if (Date.now() - started > 15_000) throw new Error('the sealer did not run');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await verifyAuditLog(t.services.withTransaction)).toMatchObject({ ok: true, unsealed: 0 });
   });
 });

@@ -27,6 +27,8 @@ export interface Database {
   raw: RawSql;
   pglite?: PGlite;
   pool?: pg.Pool;
+  /** The connection URL, for components that keep a pool of their own (the job queue). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       kind: 'postgres',
       orm,
       pool,
+      url: options.databaseUrl,
       raw: {
         async query(text, params) {
           const r = await pool.query(text, params as unknown[]);

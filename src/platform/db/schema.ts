@@ -3,3 +3,4 @@ export * from '../access/tables';
 export * from '../agencies/tables';
 export * from '../audit/tables';
 export * from '../auth/tables';
+export * from '../mail/tables';
