@@ -154,7 +154,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     web.decorateReply(
       'render',
       function (this: FastifyReply, template: string, data?: Record<string, unknown>) {
-        return renderPage(this.request, this, template, data);
+        return renderPage(this.request, this, template, data, config.session.idleMinutes * 60);
       },
     );
     web.addHook('onRequest', loadWebSession(services));

@@ -182,8 +182,17 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/signed-out', 303);
   });
-  web.get('/signed-out', { config: { access: 'public' } }, async (_request, reply) =>
-    reply.render('auth/signed-out.njk', { pageTitle: 'You have signed out' }),
+  web.get('/signed-out', { config: { access: 'public' } }, async (request, reply) => {
+    const timedOut = (request.query as { timeout?: string }).timeout === '1';
+    return reply.render('auth/signed-out.njk', {
+      pageTitle: timedOut ? 'You have been signed out' : 'You have signed out',
+      timedOut,
+    });
+  });
+
+  // The timeout warning's "Stay signed in": loading the session has already marked it active.
+  web.get('/session/keep-alive', { config: { access: 'signed-in' } }, async (_request, reply) =>
+    reply.code(204).send(),
   );
 
   web.get('/account', { config: { access: 'signed-in' } }, async (request, reply) => {

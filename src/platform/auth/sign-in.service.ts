@@ -72,26 +72,43 @@ export class SignInService {
       });
       return locked ? { kind: 'locked', until: locked } : { kind: 'invalid' };
     }
-    const pendingStep: PendingStep | null = user.totpEnabledAt
-      ? 'second-factor'
-      : this.config.requireSecondFactor
-        ? 'enrol-second-factor'
-        : user.mustChangePassword
-          ? 'change-password'
-          : null;
+    await this.withTransaction((tx) => clearFailures(tx, key));
+    return this.startSession(user, requestId, { secondFactorDone: false, method: 'password' });
+  }
+
+  /**
+   * The seam every way of signing in goes through once it has proved who the person is: the
+   * password form today, single sign-on (OpenID Connect, through openid-client) when an agency
+   * configures it. A provider that has already checked a second factor (its `amr` claim) passes
+   * `secondFactorDone`; otherwise Lantern's own TOTP step still applies.
+   */
+  async startSession(
+    user: { id: string; agencyId: string; totpEnabledAt: Date | null; mustChangePassword: boolean },
+    requestId: string,
+    how: { secondFactorDone: boolean; method: 'password' | 'single-sign-on' },
+  ): Promise<SignInResult> {
+    const pendingStep: PendingStep | null =
+      !how.secondFactorDone && user.totpEnabledAt
+        ? 'second-factor'
+        : !how.secondFactorDone && this.config.requireSecondFactor
+          ? 'enrol-second-factor'
+          : user.mustChangePassword && how.method === 'password'
+            ? 'change-password'
+            : null;
+    const ctx: Context = {
+      actor: { userId: user.id, agencyId: user.agencyId } as Actor,
+      permissions: new Set(),
+      requestId,
+      clock: this.clock,
+    };
     const token = await this.withTransaction(async (tx) => {
-      await clearFailures(tx, key);
       const t = await createSession(tx, user.id, pendingStep, this.clock);
       await repo.updateUser(tx, user.id, { lastSignedInAt: this.clock.now() });
-      await recordAudit(
-        tx,
-        { ...ctx, actor: { userId: user.id, agencyId: user.agencyId } as Actor },
-        {
-          action: 'auth.sign-in',
-          subjectType: 'user',
-          subjectId: user.id,
-        },
-      );
+      await recordAudit(tx, ctx, {
+        action: `auth.sign-in.${how.method}`,
+        subjectType: 'user',
+        subjectId: user.id,
+      });
       return t;
     });
     return { kind: 'signed-in', token, pendingStep };

@@ -68,6 +68,7 @@ export async function renderPage(
   reply: FastifyReply,
   template: string,
   data: Record<string, unknown> = {},
+  idleSeconds = 1800,
 ): Promise<FastifyReply> {
   const ctx = request.ctx;
   const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script ?? '';
@@ -77,6 +78,7 @@ export async function renderPage(
     currentUser: ctx?.actor ? { name: ctx.actor.name, agencyName: ctx.actor.agencyName } : null,
     navigation: ctx ? navigationFor(ctx, request.url.split('?')[0] ?? '/') : [],
     requestId: request.id,
+    sessionTimeout: ctx?.actor ? { idleSeconds, warnSeconds: 120 } : null,
     ...data,
   };
   reply.header('cache-control', 'no-store');
