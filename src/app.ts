@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
@@ -26,6 +27,7 @@ import { authorise, authoriseApi, collectRoutes, type RegisteredRoute } from './
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
 import { registerPageRoutes } from './platform/http/pages.routes';
 import { sendProblem } from './platform/http/problem';
+import { postgresRateLimitStore } from './platform/http/rate-limit';
 import { CSRF_COOKIE, loadWebSession, renderPage } from './platform/http/web';
 import { formatDate, formatDateTime } from './platform/views/filters';
 import type { Services } from './services';
@@ -71,6 +73,10 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   const routes = collectRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Every response names its request, so a person reporting a problem can quote it.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.decorateRequest('session', null);
   app.decorateRequest('ctx', null as unknown as FastifyRequest['ctx']);
 
@@ -96,6 +102,12 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);
+  // Per-address request limits, counted in the database so every process shares them. Routes opt in.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: postgresRateLimitStore(services.withTransaction),
+    skipOnError: false,
+  });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: CSRF_COOKIE,
@@ -173,6 +185,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
         return reply.code(403).render('pages/forbidden.njk');
       }
+      if (error.statusCode === 429) return reply.code(429).render('pages/too-many-requests.njk');
       if (error instanceof ValidationError || error instanceof ConflictError || error.statusCode === 400) {
         return reply.code(400).render('pages/not-found.njk', { pageTitle: 'Bad request' });
       }
@@ -194,6 +207,8 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   // JSON API: bearer tokens only, cookies ignored, problem+json errors.
   await app.register(
     async (api) => {
+      // Every API call is rate-limited per client address, before its token is looked up.
+      api.addHook('onRequest', api.rateLimit({ max: 600, timeWindow: 60_000 }));
       api.addHook('onRequest', async (request) => {
         request.session = null;
         request.ctx = { actor: null, permissions: new Set(), requestId: request.id, clock: services.clock };

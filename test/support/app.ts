@@ -53,6 +53,9 @@ export async function buildTestApp(
 export class Browser {
   private cookies = new Map<string, string>();
   csrfToken = '';
+  /** Each browser comes from its own loopback address, as people at different desks would. */
+  readonly remoteAddress =
+    `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 
   constructor(private readonly app: FastifyInstance) {}
 
@@ -67,6 +70,7 @@ export class Browser {
   async request(options: InjectOptions): Promise<LightMyRequestResponse> {
     const cookieHeader = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const response = await this.app.inject({
+      remoteAddress: this.remoteAddress,
       ...options,
       headers: { ...(options.headers ?? {}), ...(cookieHeader ? { cookie: cookieHeader } : {}) },
     });

@@ -3,7 +3,7 @@ import { hasPermission, requirePermission } from '../access/guard';
 import { recordAudit } from '../audit/audit';
 import type { Context } from '../context';
 import type { WithTransaction } from '../db/transaction';
-import { ConflictError, NotFoundError } from '../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import * as repo from './agencies.repository';
 import type { CreateAgencyInput } from './schemas';
 import { agency } from './tables';
@@ -28,6 +28,27 @@ export class AgenciesService {
       const row = await repo.findAgency(tx, id, administrable(ctx));
       if (!row) throw new NotFoundError();
       return row;
+    });
+  }
+
+  /** Disables an agency that leaves the hub: its users can no longer sign in, and their sessions end. */
+  async setDisabled(ctx: Context, id: string, disabled: boolean): Promise<void> {
+    requirePermission(ctx, 'agency:manage-all');
+    if (disabled && ctx.actor.agencyId === id) {
+      throw new ValidationError([{ field: 'agency', message: 'You cannot disable your own agency' }]);
+    }
+    await this.withTransaction(async (tx) => {
+      const row = await repo.findAgency(tx, id);
+      if (!row) throw new NotFoundError();
+      await tx
+        .update(agency)
+        .set({ disabledAt: disabled ? ctx.clock.now() : null })
+        .where(eq(agency.id, id));
+      await recordAudit(tx, ctx, {
+        action: disabled ? 'agency.disable' : 'agency.enable',
+        subjectType: 'agency',
+        subjectId: id,
+      });
     });
   }
 

@@ -82,6 +82,9 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
       const force = policeForces.find((f) => f.code === agency.policeForceCode);
       return reply.render('admin/agency.njk', {
         pageTitle: agency.name,
+        mayDisable:
+          request.ctx.permissions.has('agency:manage-all') && agency.id !== request.ctx.actor?.agencyId,
+        done: (request.query as { done?: string }).done,
         backLink: '/admin/agencies',
         agency,
         rows: [
@@ -89,6 +92,7 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
           { key: { text: 'Local authority area' }, value: { text: authority?.name ?? 'None' } },
           { key: { text: 'Police force' }, value: { text: force?.name ?? 'None' } },
           { key: { text: 'Duty email' }, value: { text: agency.email ?? 'None' } },
+          { key: { text: 'Status' }, value: { text: agency.disabledAt ? 'Disabled' : 'Active' } },
         ],
         members: members.map((m) => [
           { html: `<a class="govuk-link" href="/admin/users/${m.id}">${escapeHtml(m.name)}</a>` },
@@ -98,4 +102,20 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
       });
     },
   );
+
+  for (const [action, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    web.post(
+      `/admin/agencies/:id/${action}`,
+      { config: { access: 'agency:manage-all' } },
+      async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+        const id = z.uuid().safeParse(request.params.id);
+        if (!id.success) return reply.callNotFound();
+        await agencies.setDisabled(request.ctx, id.data, disabled);
+        return reply.redirect(`/admin/agencies/${id.data}?done=${action}`, 303);
+      },
+    );
+  }
 }

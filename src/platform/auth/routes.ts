@@ -13,6 +13,9 @@ const stepPaths: Record<PendingStep, string> = {
   'change-password': '/sign-in/change-password',
 };
 
+/** Per client address, on top of the per-email lock-out: slows a run through many addresses. */
+const signInRateLimit = { max: 60, timeWindow: 60_000 };
+
 const lockedMessage = (until: Date) =>
   `Too many attempts. For your security, sign-in is paused until ${new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London',
@@ -39,28 +42,32 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
     return reply.render('auth/sign-in.njk', { pageTitle: 'Sign in', values: {}, demo: config.demo });
   });
 
-  web.post('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
-    const parsed = signInSchema.safeParse(request.body);
-    const values = { email: (request.body as { email?: string } | undefined)?.email ?? '' };
-    const page = (errors: ReturnType<typeof formErrors>, status = 400) =>
-      reply
-        .code(status)
-        .render('auth/sign-in.njk', { pageTitle: 'Sign in', values, demo: config.demo, ...errors });
-    if (!parsed.success) return page(formErrors(fieldErrorsOf(parsed.error)));
-    const result = await services.signIn.signIn(parsed.data.email, parsed.data.password, request.id);
-    if (result.kind === 'invalid') {
-      return page(
-        formErrors([{ field: 'email', message: 'Enter a correct email address and password' }]),
-        401,
-      );
-    }
-    if (result.kind === 'locked')
-      return page(formErrors([{ field: 'email', message: lockedMessage(result.until) }]), 429);
-    // A fresh session id and a fresh CSRF secret at sign-in, so nothing set before it carries over.
-    reply.setCookie(SESSION_COOKIE, result.token, cookieOptions);
-    reply.clearCookie(CSRF_COOKIE, { path: '/' });
-    return afterStep(reply, result.pendingStep);
-  });
+  web.post(
+    '/sign-in',
+    { config: { access: 'public', rateLimit: signInRateLimit } },
+    async (request, reply) => {
+      const parsed = signInSchema.safeParse(request.body);
+      const values = { email: (request.body as { email?: string } | undefined)?.email ?? '' };
+      const page = (errors: ReturnType<typeof formErrors>, status = 400) =>
+        reply
+          .code(status)
+          .render('auth/sign-in.njk', { pageTitle: 'Sign in', values, demo: config.demo, ...errors });
+      if (!parsed.success) return page(formErrors(fieldErrorsOf(parsed.error)));
+      const result = await services.signIn.signIn(parsed.data.email, parsed.data.password, request.id);
+      if (result.kind === 'invalid') {
+        return page(
+          formErrors([{ field: 'email', message: 'Enter a correct email address and password' }]),
+          401,
+        );
+      }
+      if (result.kind === 'locked')
+        return page(formErrors([{ field: 'email', message: lockedMessage(result.until) }]), 429);
+      // A fresh session id and a fresh CSRF secret at sign-in, so nothing set before it carries over.
+      reply.setCookie(SESSION_COOKIE, result.token, cookieOptions);
+      reply.clearCookie(CSRF_COOKIE, { path: '/' });
+      return afterStep(reply, result.pendingStep);
+    },
+  );
 
   web.get(
     '/sign-in/second-factor',
@@ -71,7 +78,7 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
 
   web.post(
     '/sign-in/second-factor',
-    { config: { access: { pendingStep: 'second-factor' } } },
+    { config: { access: { pendingStep: 'second-factor' }, rateLimit: signInRateLimit } },
     async (request, reply) => {
       const page = (errors: ReturnType<typeof formErrors>, status = 400) =>
         reply.code(status).render('auth/second-factor.njk', {

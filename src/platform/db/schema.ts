@@ -3,4 +3,5 @@ export * from '../access/tables';
 export * from '../agencies/tables';
 export * from '../audit/tables';
 export * from '../auth/tables';
+export * from '../http/tables';
 export * from '../mail/tables';
