@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { count, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/support/app';
+import { runCli } from '../../../test/support/cli';
 import { contextFor } from '../../../test/support/contexts';
 import { databaseKind } from '../../../test/support/db';
 import { openDatabase } from '../db/client';
@@ -13,9 +12,6 @@ import { migrateDatabase } from '../db/migrate';
 import { transactionRunner } from '../db/transaction';
 import { recordAudit, sealAll, verifyAuditLog } from './audit';
 import { auditEvent } from './tables';
-
-const run = promisify(execFile);
-const lantern = path.resolve('bin/lantern.js');
 
 let t: TestApp;
 beforeAll(async () => {
@@ -153,9 +149,8 @@ describe('lantern audit verify (the command)', () => {
     let cleanup: () => Promise<void>;
     let originalAction = '';
     if (t.database.kind === 'postgres') {
-      const url = (t.database.pool as unknown as { options: { connectionString: string } }).options
-        .connectionString;
-      env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' };
+      const url = t.database.url ?? '';
+      env = { DATABASE_URL: url, LOG_LEVEL: 'silent' };
       cleanup = async () => {};
     } else {
       const dir = mkdtempSync(path.join(tmpdir(), 'lantern-cli-'));
@@ -166,11 +161,11 @@ describe('lantern audit verify (the command)', () => {
       for (let i = 0; i < 5; i++)
         await withTransaction((tx) => recordAudit(tx, { ...ctx, actor: null }, { action: `probe.${i}` }));
       await database.close();
-      env = { ...process.env, LANTERN_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' };
+      env = { LANTERN_DATA_DIR: dir, LOG_LEVEL: 'silent' };
       cleanup = async () => rmSync(dir, { recursive: true, force: true });
     }
     try {
-      const ok = await run(process.execPath, [lantern, 'audit', 'verify'], { env });
+      const ok = await runCli(env, 'audit', 'verify');
       expect(ok.stdout).toMatch(/^OK: \d+ audit events verified\./m);
 
       if (t.database.kind === 'postgres') {
@@ -188,12 +183,9 @@ describe('lantern audit verify (the command)', () => {
           ALTER TABLE audit_event ENABLE TRIGGER audit_event_insert_only;`);
         await reopened.close();
       }
-      const broken = await run(process.execPath, [lantern, 'audit', 'verify'], { env }).then(
-        () => null,
-        (error: { code: number; stderr: string }) => error,
-      );
-      expect(broken?.code).toBe(1);
-      expect(broken?.stderr).toMatch(/BROKEN at chain position 3 \(audit event \d+\)/);
+      const broken = await runCli(env, 'audit', 'verify');
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toMatch(/BROKEN at chain position 3 \(audit event \d+\)/);
       if (t.database.kind === 'postgres') {
         const [row] = await t.services.withTransaction((tx) =>
           tx.select().from(auditEvent).where(eq(auditEvent.chainPos, 3)),
