@@ -258,6 +258,16 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     { prefix: '/api/v1' },
   );
 
+  // For load balancers: answers 200 only while the database answers. Carries no data.
+  app.get('/health', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await services.database.raw.query('select 1');
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
   // The API description: public, like any published specification.
   app.get('/api/docs/json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),

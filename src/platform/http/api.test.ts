@@ -90,3 +90,11 @@ describe('API', () => {
     expect(res.json()).toEqual({ type: 'about:blank', title: 'Not found', status: 404 });
   });
 });
+
+describe('health', () => {
+  it('answers 200 while the database answers', async () => {
+    const res = await t.app.inject({ url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+});
