@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { permissionsOf } from '../../src/platform/access/catalogue';
 import { agency } from '../../src/platform/agencies/tables';
+import { contextForUser } from '../../src/platform/auth/actor';
 import { appUser } from '../../src/platform/auth/tables';
 import type { Context } from '../../src/platform/context';
 import type { TestApp } from './app';
@@ -15,19 +15,5 @@ export async function contextFor(t: Pick<TestApp, 'services' | 'clock'>, email: 
       .where(eq(appUser.email, email)),
   );
   if (!row) throw new Error(`no demo user ${email}`);
-  return {
-    actor: {
-      userId: row.u.id,
-      name: row.u.name,
-      agencyId: row.a.id,
-      agencyName: row.a.name,
-      agencyType: row.a.type,
-      localAuthorityCode: row.a.localAuthorityCode,
-      policeForceCode: row.a.policeForceCode,
-      roles: row.u.roles,
-    },
-    permissions: permissionsOf(row.u.roles),
-    requestId: `test-${Math.random().toString(36).slice(2)}`,
-    clock: t.clock,
-  };
+  return contextForUser(row.u, row.a, `test-${Math.random().toString(36).slice(2)}`, t.clock);
 }

@@ -1,11 +1,11 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { permissionsOf } from '../access/catalogue';
 import { requirePermission } from '../access/guard';
 import { agency } from '../agencies/tables';
 import { recordAudit } from '../audit/audit';
 import type { Clock, Context } from '../context';
 import type { WithTransaction } from '../db/transaction';
 import { NotFoundError } from '../http/errors';
+import { contextForUser } from './actor';
 import { apiToken, appUser } from './tables';
 import { hashToken, newSecretToken } from './tokens';
 
@@ -95,22 +95,7 @@ export class ApiTokensService {
         return null;
       }
       await tx.update(apiToken).set({ lastUsedAt: now }).where(eq(apiToken.id, row.t.id));
-      return {
-        actor: {
-          userId: row.u.id,
-          name: row.u.name,
-          agencyId: row.a.id,
-          agencyName: row.a.name,
-          agencyType: row.a.type,
-          localAuthorityCode: row.a.localAuthorityCode,
-          policeForceCode: row.a.policeForceCode,
-          roles: row.u.roles,
-          credentialId: row.t.id,
-        },
-        permissions: permissionsOf(row.u.roles),
-        requestId,
-        clock: this.clock,
-      };
+      return contextForUser(row.u, row.a, requestId, this.clock, row.t.id);
     });
   }
 }

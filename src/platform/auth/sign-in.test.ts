@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, buildTestApp, DEMO_PASSWORD, type TestApp } from '../../../test/support/app';
+import { normalised } from '../../../test/support/html';
 import { appUser, session } from './tables';
 import { currentTotp } from './totp';
 
@@ -11,13 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-/** The page with per-request tokens (nonce, CSRF token) blanked, to compare two responses. */
-function normalised(body: string): string {
-  return body
-    .replace(/nonce="[^"]*"/g, 'nonce=""')
-    .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""');
-}
 
 describe('sign-in', () => {
   it('signs a demo user in and shows the home page for their role and agency', async () => {

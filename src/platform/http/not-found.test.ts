@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
+import { normalised } from '../../../test/support/html';
 import { appUser } from '../auth/tables';
 
 let t: TestApp;
@@ -11,14 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-/** Blanks the per-request tokens a page may differ by: nonce, CSRF token, request id. */
-function normalised(body: string): string {
-  return body
-    .replace(/nonce="[^"]*"/g, 'nonce=""')
-    .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID');
-}
 
 async function userId(email: string): Promise<string> {
   const [row] = await t.services.withTransaction((tx) =>
