@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/platform/db/schema.ts',
+  // Every area keeps its tables in its own tables.ts.
+  schema: ['./src/platform/**/tables.ts', './src/features/**/tables.ts'],
   out: './db/migrations',
 });

@@ -1,7 +1,11 @@
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { accessRow, type GrantAccess } from '../../platform/access/child-access';
 import { child, childAccess } from '../../platform/access/tables';
 import type { Tx } from '../../platform/db/client';
+import { phoneticCodes } from './names';
+import { childAlias, childSearchName } from './tables';
+
+export type ChildRow = typeof child.$inferSelect;
 
 export async function insertChild(tx: Tx, values: typeof child.$inferInsert): Promise<string> {
   const [row] = await tx.insert(child).values(values).returning({ id: child.id });
@@ -13,6 +17,38 @@ export async function grantAccess(tx: Tx, grant: GrantAccess): Promise<void> {
   await tx.insert(childAccess).values(accessRow(grant));
 }
 
+export async function insertAliases(
+  tx: Tx,
+  childId: string,
+  aliases: { givenName: string; familyName: string }[],
+  at: Date,
+): Promise<void> {
+  if (aliases.length === 0) return;
+  await tx.insert(childAlias).values(aliases.map((a) => ({ childId, ...a, createdAt: at })));
+}
+
+/** Rebuilds the phonetic search rows of one child from its name and aliases. */
+export async function refreshSearchNames(tx: Tx, childId: string): Promise<void> {
+  await tx.delete(childSearchName).where(eq(childSearchName.childId, childId));
+  const [main] = await tx.select().from(child).where(eq(child.id, childId));
+  if (!main) return;
+  const aliases = await tx.select().from(childAlias).where(eq(childAlias.childId, childId));
+  const names = [
+    { givenName: main.givenName, familyName: main.familyName, source: 'name' as const },
+    ...aliases.map((a) => ({ givenName: a.givenName, familyName: a.familyName, source: 'alias' as const })),
+  ];
+  await tx.insert(childSearchName).values(
+    names.map((n) => ({
+      childId,
+      givenName: n.givenName,
+      familyName: n.familyName,
+      givenCodes: phoneticCodes(n.givenName),
+      familyCodes: phoneticCodes(n.familyName),
+      source: n.source,
+    })),
+  );
+}
+
 export async function findChild(tx: Tx, id: string, visible: SQL) {
   const [row] = await tx
     .select()
@@ -21,11 +57,61 @@ export async function findChild(tx: Tx, id: string, visible: SQL) {
   return row ?? null;
 }
 
+export async function aliasesOf(tx: Tx, childId: string) {
+  return tx
+    .select({ givenName: childAlias.givenName, familyName: childAlias.familyName })
+    .from(childAlias)
+    .where(eq(childAlias.childId, childId))
+    .orderBy(asc(childAlias.createdAt));
+}
+
 export async function listChildren(tx: Tx, visible: SQL, limit = 100) {
   return tx
     .select()
     .from(child)
     .where(visible)
+    .orderBy(asc(child.familyName), asc(child.givenName))
+    .limit(limit);
+}
+
+/** Candidates for a name search: any name or alias sharing a sound code or the first letters. */
+export async function nameCandidates(tx: Tx, visible: SQL, codes: string[], prefix: string, limit = 500) {
+  const codeArray = `{${codes.map((c) => `"${c}"`).join(',')}}`;
+  return tx
+    .select({
+      childId: childSearchName.childId,
+      givenName: childSearchName.givenName,
+      familyName: childSearchName.familyName,
+      source: childSearchName.source,
+    })
+    .from(childSearchName)
+    .innerJoin(child, eq(child.id, childSearchName.childId))
+    .where(
+      and(
+        visible,
+        or(
+          sql`${childSearchName.familyCodes} && ${codeArray}::text[]`,
+          sql`${childSearchName.givenCodes} && ${codeArray}::text[]`,
+          prefix ? sql`lower(${childSearchName.familyName}) like ${`${prefix}%`}` : undefined,
+        ),
+      ),
+    )
+    .limit(limit);
+}
+
+export async function childrenByIds(tx: Tx, ids: string[], visible: SQL) {
+  if (ids.length === 0) return [];
+  return tx
+    .select()
+    .from(child)
+    .where(and(inArray(child.id, ids), visible));
+}
+
+export async function childrenWhere(tx: Tx, condition: SQL, visible: SQL, limit = 50) {
+  return tx
+    .select()
+    .from(child)
+    .where(and(condition, visible))
     .orderBy(asc(child.familyName), asc(child.givenName))
     .limit(limit);
 }

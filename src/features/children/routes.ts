@@ -1,24 +1,138 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../../platform/auth/api.routes';
-import { formatDate } from '../../platform/views/filters';
-import { escapeHtml } from '../../platform/views/html';
+import { ValidationError } from '../../platform/http/errors';
+import { type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
 import type { Services } from '../../services';
-import { childResponse } from './schemas';
+import {
+  authorityItems,
+  childRows,
+  childSummaryRows,
+  ethnicityItems,
+  identifierRows,
+  legalStatusItems,
+  searchRows,
+  sexItems,
+} from './presenters';
+import { childDetails, childResponse, childSearch, dateOfBirthParts, type NewChild } from './schemas';
+
+type Form = Record<string, string | undefined>;
+
+/** The new-child form's fields, as the schema takes them. Date parts and aliases are parsed here. */
+function fromForm(form: Form): { input: NewChild; errors: { field: string; message: string }[] } {
+  const errors: { field: string; message: string }[] = [];
+  const dob = dateOfBirthParts.safeParse({
+    day: form['dob-day'],
+    month: form['dob-month'],
+    year: form['dob-year'],
+  });
+  if (!dob.success)
+    errors.push({ field: 'dob-day', message: dob.error.issues[0]?.message ?? 'Enter a real date' });
+  const aliases = (form.aliases ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim().split(/\s+/).filter(Boolean))
+    .filter((parts) => parts.length > 0)
+    .map((parts) => ({
+      givenName: parts.slice(0, -1).join(' ') || (parts[0] ?? ''),
+      familyName: parts.length > 1 ? (parts.at(-1) ?? '') : '',
+    }));
+  if (aliases.some((a) => !a.familyName)) {
+    errors.push({
+      field: 'aliases',
+      message: 'Give each other name as a first name and a last name, one per line',
+    });
+  }
+  const input = {
+    givenName: form.givenName ?? '',
+    familyName: form.familyName ?? '',
+    dateOfBirth: dob.success ? dob.data : undefined,
+    sex: form.sex || undefined,
+    ethnicity: form.ethnicity || undefined,
+    lookedAfter: form.lookedAfter === 'yes',
+    legalStatus: form.lookedAfter === 'yes' ? form.legalStatus || undefined : undefined,
+    responsibleAuthorityCode:
+      form.lookedAfter === 'yes' ? form.responsibleAuthorityCode || undefined : undefined,
+    upn: form.upn,
+    localAuthorityChildId: form.localAuthorityChildId,
+    policePersonId: form.policePersonId,
+    homePostcode: form.homePostcode,
+    homeAddress: form.homeAddress,
+    aliases: aliases.filter((a) => a.familyName),
+  } as NewChild;
+  return { input, errors };
+}
 
 export function registerChildRoutes(web: FastifyInstance, services: Services): void {
   const { children } = services;
 
   web.get('/children', { config: { access: 'child:view' } }, async (request, reply) => {
-    const list = await children.list(request.ctx);
-    const rows = list.map((c) => [
-      {
-        html: `<a class="govuk-link" href="/children/${c.id}">${escapeHtml(`${c.givenName} ${c.familyName}`)}</a>`,
-      },
-      { text: c.dateOfBirth ? formatDate(c.dateOfBirth) : 'Not known' },
-    ]);
-    return reply.render('children/views/list.njk', { pageTitle: 'Children', rows });
+    const query = (request.query ?? {}) as Record<string, string>;
+    const searching = Boolean(query.name || query.identifier || query['dob-year']);
+    const today = services.clock.now();
+    if (!searching) {
+      const list = await children.list(request.ctx);
+      return reply.render('children/views/list.njk', {
+        pageTitle: 'Children',
+        values: {},
+        rows: childRows(list, today),
+        mayCreate: request.ctx.permissions.has('child:create'),
+      });
+    }
+    const dob = dateOfBirthParts.safeParse({
+      day: query['dob-day'],
+      month: query['dob-month'],
+      year: query['dob-year'],
+    });
+    const parsed = childSearch.safeParse({
+      name: query.name || undefined,
+      identifier: query.identifier || undefined,
+      dateOfBirth: dob.success ? dob.data : undefined,
+    });
+    if (!dob.success || !parsed.success) {
+      const errors = dob.success
+        ? []
+        : [{ field: 'dob-day', message: dob.error.issues[0]?.message ?? 'Enter a real date' }];
+      return reply.code(400).render('children/views/list.njk', {
+        pageTitle: 'Find a child',
+        values: query,
+        rows: [],
+        searched: true,
+        ...formErrors(parsed.success ? errors : [...errors, ...fieldErrorsOf(parsed.error)]),
+      });
+    }
+    const hits = await children.search(request.ctx, parsed.data);
+    return reply.render('children/views/list.njk', {
+      pageTitle: 'Find a child',
+      values: query,
+      rows: searchRows(hits, today),
+      searched: true,
+      mayCreate: request.ctx.permissions.has('child:create'),
+    });
+  });
+
+  const newPage = (reply: FastifyReply, values: Form, errors: Partial<FormErrors> = {}, status = 200) =>
+    reply.code(status).render('children/views/new.njk', {
+      pageTitle: 'Record a child',
+      backLink: '/children',
+      values,
+      sexItems: sexItems(values.sex),
+      ethnicityItems: ethnicityItems(values.ethnicity),
+      legalStatusItems: legalStatusItems(values.legalStatus),
+      authorityItems: authorityItems(values.responsibleAuthorityCode),
+      ...errors,
+    });
+
+  web.get('/children/new', { config: { access: 'child:create' } }, (_request, reply) => newPage(reply, {}));
+
+  web.post('/children/new', { config: { access: 'child:create' } }, async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    const { input, errors } = fromForm(form);
+    const parsed = childDetails.safeParse(input);
+    const all = [...errors, ...(parsed.success ? [] : fieldErrorsOf(parsed.error))];
+    if (all.length > 0) return newPage(reply, form, formErrors(all), 400);
+    const id = await children.create(request.ctx, input);
+    return reply.redirect(`/children/${id}`, 303);
   });
 
   web.get(
@@ -33,20 +147,32 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         pageTitle: 'Child record',
         backLink: '/children',
         child: c,
-        rows: [
-          { key: { text: 'Name' }, value: { text: `${c.givenName} ${c.familyName}` } },
-          {
-            key: { text: 'Date of birth' },
-            value: { text: c.dateOfBirth ? formatDate(c.dateOfBirth) : 'Not known' },
-          },
-        ],
+        summaryRows: childSummaryRows(c, services.clock.now()),
+        identifierRows: identifierRows(c),
       });
     },
   );
 }
 
+const toResponse = (c: Awaited<ReturnType<Services['children']['get']>>) => ({
+  id: c.id,
+  givenName: c.givenName,
+  familyName: c.familyName,
+  dateOfBirth: c.dateOfBirth,
+  sex: c.sex,
+  ethnicity: c.ethnicity,
+  lookedAfter: c.lookedAfter,
+  legalStatus: c.legalStatus,
+  responsibleAuthorityCode: c.responsibleAuthorityCode,
+  upn: c.upn,
+  localAuthorityChildId: c.localAuthorityChildId,
+  policePersonId: c.policePersonId,
+  aliases: c.aliases,
+});
+
 export function registerChildApi(api: FastifyInstance, services: Services): void {
-  api.withTypeProvider<ZodTypeProvider>().get(
+  const typed = api.withTypeProvider<ZodTypeProvider>();
+  typed.get(
     '/children/:id',
     {
       config: { access: 'child:view' },
@@ -57,9 +183,70 @@ export function registerChildApi(api: FastifyInstance, services: Services): void
         response: { 200: childResponse, ...problemResponses },
       },
     },
+    async (request) => toResponse(await services.children.get(request.ctx, request.params.id)),
+  );
+
+  typed.get(
+    '/children',
+    {
+      config: { access: 'child:view' },
+      schema: {
+        summary:
+          'Find children your agency has access to by name (near spellings too), date of birth or identifier',
+        tags: ['Children'],
+        querystring: childSearch,
+        response: {
+          200: z.object({
+            results: z.array(
+              z.object({
+                id: z.uuid(),
+                givenName: z.string(),
+                familyName: z.string(),
+                dateOfBirth: z.string().nullable(),
+                matchedName: z.string(),
+                score: z.number(),
+              }),
+            ),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
     async (request) => {
-      const c = await services.children.get(request.ctx, request.params.id);
-      return { id: c.id, givenName: c.givenName, familyName: c.familyName, dateOfBirth: c.dateOfBirth };
+      if (!request.query.name && !request.query.dateOfBirth && !request.query.identifier) {
+        throw new ValidationError([
+          { field: 'name', message: 'Give a name, date of birth or identifier to search by' },
+        ]);
+      }
+      const hits = await services.children.search(request.ctx, request.query);
+      return {
+        results: hits.map((h) => ({
+          id: h.child.id,
+          givenName: h.child.givenName,
+          familyName: h.child.familyName,
+          dateOfBirth: h.child.dateOfBirth,
+          matchedName: h.matchedName,
+          score: Math.round(h.score * 1000) / 1000,
+        })),
+      };
+    },
+  );
+
+  typed.post(
+    '/children',
+    {
+      config: { access: 'child:create' },
+      schema: {
+        summary: 'Record a child; your agency gets access to them',
+        tags: ['Children'],
+        body: childDetails,
+        response: { 201: childResponse, ...problemResponses, 409: problemResponses[400] },
+      },
+    },
+    async (request, reply) => {
+      const id = await services.children.create(request.ctx, request.body);
+      reply.code(201);
+      return toResponse(await services.children.get(request.ctx, id));
     },
   );
 }

@@ -1,23 +1,125 @@
 import { z } from 'zod';
+import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { codeList, ethnicityCodes, legalStatusCodes, sexCodes } from './codes';
 
-export const newChildSchema = z.object({
-  givenName: z
+const optionalText = (max: number, label: string) =>
+  z
     .string()
     .trim()
-    .min(1, 'Enter the child’s first name')
-    .max(100, 'First name must be 100 characters or fewer'),
-  familyName: z
-    .string()
+    .max(max, `${label} must be ${max} characters or fewer`)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+const name = (label: string) =>
+  z
+    .string({ error: `Enter the child’s ${label}` })
     .trim()
-    .min(1, 'Enter the child’s last name')
-    .max(100, 'Last name must be 100 characters or fewer'),
-  dateOfBirth: z.iso.date('Enter the date of birth as a real date').optional(),
+    .min(1, `Enter the child’s ${label}`)
+    .max(100, `The ${label} must be 100 characters or fewer`);
+
+/** A date of birth from the three GOV.UK date fields, checked as a real date in the past. */
+export const dateOfBirthParts = z
+  .object({
+    day: z.string().trim().optional(),
+    month: z.string().trim().optional(),
+    year: z.string().trim().optional(),
+  })
+  .transform((v, ctx) => {
+    if (!v.day && !v.month && !v.year) return undefined;
+    const [d, m, y] = [Number(v.day), Number(v.month), Number(v.year)];
+    const date = new Date(Date.UTC(y, m - 1, d));
+    if (
+      !v.day ||
+      !v.month ||
+      !v.year ||
+      !Number.isInteger(d) ||
+      !Number.isInteger(m) ||
+      !/^\d{4}$/.test(v.year)
+    ) {
+      ctx.addIssue({ code: 'custom', message: 'Date of birth must include a day, month and year' });
+      return z.NEVER;
+    }
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+      ctx.addIssue({ code: 'custom', message: 'Date of birth must be a real date' });
+      return z.NEVER;
+    }
+    if (date.getTime() > Date.now()) {
+      ctx.addIssue({ code: 'custom', message: 'Date of birth must be in the past' });
+      return z.NEVER;
+    }
+    return date.toISOString().slice(0, 10);
+  });
+
+export const childDetails = z
+  .object({
+    givenName: name('first name'),
+    familyName: name('last name'),
+    dateOfBirth: z.iso.date('Enter the date of birth as a real date, like 2012-03-27').optional(),
+    sex: z.enum(codeList(sexCodes), { error: 'Select the child’s sex' }).optional(),
+    ethnicity: z.enum(codeList(ethnicityCodes), { error: 'Select an ethnicity from the list' }).optional(),
+    lookedAfter: z.boolean().default(false),
+    legalStatus: z
+      .enum(codeList(legalStatusCodes), { error: 'Select a legal status from the list' })
+      .optional(),
+    responsibleAuthorityCode: optionalText(9, 'Responsible authority').refine(
+      (c) => !c || findLocalAuthority(c),
+      {
+        message: 'Select the responsible authority from the list',
+      },
+    ),
+    upn: optionalText(13, 'UPN').refine(
+      (v) => !v || /^([A-Z][0-9]{11}[0-9A-Z]|UN[1-5])$/.test(v.toUpperCase()),
+      {
+        message: 'Enter a unique pupil number of 13 characters, like A123456789012, or UN1 to UN5',
+      },
+    ),
+    localAuthorityChildId: optionalText(40, 'Local authority child id'),
+    policePersonId: optionalText(40, 'Police person id'),
+    homePostcode: optionalText(10, 'Postcode'),
+    homeAddress: optionalText(300, 'Address'),
+    aliases: z
+      .array(z.object({ givenName: name('alias first name'), familyName: name('alias last name') }))
+      .max(20, 'Record at most 20 other names')
+      .default([]),
+  })
+  .superRefine((v, ctx) => {
+    if (v.lookedAfter && !v.responsibleAuthorityCode) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['responsibleAuthorityCode'],
+        message: 'Select the responsible authority of a looked-after child',
+      });
+    }
+    if (!v.lookedAfter && v.legalStatus) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['legalStatus'],
+        message: 'Only a looked-after child has a legal status',
+      });
+    }
+  });
+export type ChildDetails = z.infer<typeof childDetails>;
+export type NewChild = z.input<typeof childDetails>;
+
+export const childSearch = z.object({
+  name: z.string().trim().max(200).optional(),
+  dateOfBirth: z.iso.date().optional(),
+  identifier: z.string().trim().max(40).optional(),
 });
-export type NewChild = z.infer<typeof newChildSchema>;
+export type ChildSearch = z.infer<typeof childSearch>;
 
 export const childResponse = z.object({
   id: z.uuid(),
   givenName: z.string(),
   familyName: z.string(),
   dateOfBirth: z.string().nullable(),
+  sex: z.string().nullable(),
+  ethnicity: z.string().nullable(),
+  lookedAfter: z.boolean(),
+  legalStatus: z.string().nullable(),
+  responsibleAuthorityCode: z.string().nullable(),
+  upn: z.string().nullable(),
+  localAuthorityChildId: z.string().nullable(),
+  policePersonId: z.string().nullable(),
+  aliases: z.array(z.object({ givenName: z.string(), familyName: z.string() })),
 });

@@ -1,15 +1,42 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { agency } from '../agencies/tables';
+import { boolean, check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { agency, localAuthority } from '../agencies/tables';
 
-/** A child known to the hub. Features add their own tables around it; this is the anchor of access. */
-export const child = pgTable('child', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  givenName: text('given_name').notNull(),
-  familyName: text('family_name').notNull(),
-  dateOfBirth: text('date_of_birth'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * A child known to the hub: the anchor of access. Features add their own tables around it. Codes
+ * are SSDA903's (sex, ethnicity, legal status); the identifiers are each agency's own.
+ */
+export const child = pgTable(
+  'child',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    givenName: text('given_name').notNull(),
+    familyName: text('family_name').notNull(),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }),
+    sex: text('sex'),
+    ethnicity: text('ethnicity'),
+    lookedAfter: boolean('looked_after').notNull().default(false),
+    legalStatus: text('legal_status'),
+    /** The placing (responsible) local authority of a looked-after child. */
+    responsibleAuthorityCode: text('responsible_authority_code').references(() => localAuthority.code),
+    /** Unique pupil number, or UN1–UN5 for why there is none. */
+    upn: text('upn'),
+    localAuthorityChildId: text('la_child_id'),
+    policePersonId: text('police_person_id'),
+    homePostcode: text('home_postcode'),
+    homeAddress: text('home_address'),
+    createdByAgencyId: uuid('created_by_agency_id').references(() => agency.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('child_sex_code', sql`${t.sex} is null or ${t.sex} in ('M', 'F', 'U')`),
+    check('child_upn_form', sql`${t.upn} is null or ${t.upn} ~ '^([A-Z][0-9]{11}[0-9A-Z]|UN[1-5])$'`),
+    index('child_dob_idx').on(t.dateOfBirth),
+    index('child_upn_idx').on(t.upn),
+    index('child_la_id_idx').on(t.localAuthorityChildId),
+    index('child_police_id_idx').on(t.policePersonId),
+  ],
+);
 
 export const accessBases = [
   'creator',

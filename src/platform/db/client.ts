@@ -1,17 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import * as schema from './schema';
 
-export type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+// Queries use the SQL-like builder with imported tables, so the handles carry no schema: the
+// platform need not import every feature's tables.
+export type Db = PgDatabase<PgQueryResultHKT>;
 /** A transaction-bound handle: the only kind of handle services and repositories receive. */
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT>;
 
 /** The raw SQL surface both drivers share, for migrations, job queues and tests. */
 export interface RawSql {
@@ -58,7 +57,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       types: pgTypes,
       options: '-c TimeZone=UTC',
     });
-    const orm = drizzlePg(pool, { schema }) as unknown as Db;
+    const orm = drizzlePg(pool) as unknown as Db;
     return {
       kind: 'postgres',
       orm,
@@ -83,7 +82,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   await pglite.exec(`SET TIME ZONE 'UTC'`);
-  const orm = drizzlePglite(pglite, { schema }) as unknown as Db;
+  const orm = drizzlePglite(pglite) as unknown as Db;
   return {
     kind: 'pglite',
     orm,

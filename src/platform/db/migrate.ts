@@ -8,7 +8,6 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { localAuthorities, policeForces } from '../agencies/reference-data';
 import { localAuthority, policeForce } from '../agencies/tables';
 import type { Database, Db } from './client';
-import * as schema from './schema';
 
 export const migrationsFolder = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -21,7 +20,7 @@ const MIGRATION_LOCK = 7_316_004_211;
 /** Applies the committed migrations, then brings the reference data up to date. Safe to run concurrently. */
 export async function migrateDatabase(database: Database): Promise<void> {
   if (database.kind === 'pglite') {
-    await migratePglite(database.orm as unknown as PgliteDatabase<typeof schema>, { migrationsFolder });
+    await migratePglite(database.orm as unknown as PgliteDatabase, { migrationsFolder });
     await syncReferenceData(database.orm);
     return;
   }
@@ -31,7 +30,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    const orm = drizzlePg(client, { schema });
+    const orm = drizzlePg(client);
     await migratePg(orm, { migrationsFolder });
     await syncReferenceData(orm as unknown as Db);
   } finally {

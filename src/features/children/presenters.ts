@@ -1,0 +1,116 @@
+import { localAuthorities } from '../../platform/agencies/reference-data';
+import { formatDate } from '../../platform/views/filters';
+import { escapeHtml } from '../../platform/views/html';
+import type { ChildRow } from './children.repository';
+import type { SearchHit } from './children.service';
+import { ethnicityCodes, legalStatusCodes, sexCodes } from './codes';
+
+const label = <T extends Record<string, string>>(codes: T, code: string | null | undefined) =>
+  code && code in codes ? `${codes[code as keyof T]} (${code})` : 'Not recorded';
+
+export function authorityName(code: string | null | undefined): string {
+  return localAuthorities.find((a) => a.code === code)?.name ?? 'Not recorded';
+}
+
+export function ageOn(dateOfBirth: string | null, today: Date): string {
+  if (!dateOfBirth) return '';
+  const dob = new Date(`${dateOfBirth}T00:00:00Z`);
+  let age = today.getUTCFullYear() - dob.getUTCFullYear();
+  const beforeBirthday =
+    today.getUTCMonth() < dob.getUTCMonth() ||
+    (today.getUTCMonth() === dob.getUTCMonth() && today.getUTCDate() < dob.getUTCDate());
+  if (beforeBirthday) age -= 1;
+  return `${age}`;
+}
+
+export function childSummaryRows(
+  c: ChildRow & { aliases: { givenName: string; familyName: string }[] },
+  today: Date,
+) {
+  const dob = c.dateOfBirth
+    ? `${formatDate(c.dateOfBirth)} (age ${ageOn(c.dateOfBirth, today)})`
+    : 'Not known';
+  return [
+    { key: { text: 'Name' }, value: { text: `${c.givenName} ${c.familyName}` } },
+    {
+      key: { text: 'Other names' },
+      value: {
+        text: c.aliases.length
+          ? c.aliases.map((a) => `${a.givenName} ${a.familyName}`).join(', ')
+          : 'None recorded',
+      },
+    },
+    { key: { text: 'Date of birth' }, value: { text: dob } },
+    { key: { text: 'Sex' }, value: { text: label(sexCodes, c.sex) } },
+    { key: { text: 'Ethnicity' }, value: { text: label(ethnicityCodes, c.ethnicity) } },
+    {
+      key: { text: 'Looked after' },
+      value: { text: c.lookedAfter ? `Yes, by ${authorityName(c.responsibleAuthorityCode)}` : 'No' },
+    },
+    ...(c.lookedAfter
+      ? [{ key: { text: 'Legal status' }, value: { text: label(legalStatusCodes, c.legalStatus) } }]
+      : []),
+  ];
+}
+
+export function identifierRows(c: ChildRow) {
+  return [
+    { key: { text: 'Unique pupil number' }, value: { text: c.upn ?? 'Not recorded' } },
+    { key: { text: 'Local authority child id' }, value: { text: c.localAuthorityChildId ?? 'Not recorded' } },
+    { key: { text: 'Police person id' }, value: { text: c.policePersonId ?? 'Not recorded' } },
+    { key: { text: 'Home postcode' }, value: { text: c.homePostcode ?? 'Not recorded' } },
+  ];
+}
+
+export function searchRows(hits: SearchHit[], today: Date) {
+  return hits.map((h) => [
+    {
+      html: `<a class="govuk-link" href="/children/${h.child.id}">${escapeHtml(`${h.child.givenName} ${h.child.familyName}`)}</a>${
+        h.matchedAlias
+          ? `<br><span class="govuk-hint govuk-!-font-size-16">Known as ${escapeHtml(h.matchedName)}</span>`
+          : ''
+      }`,
+    },
+    {
+      text: h.child.dateOfBirth
+        ? `${formatDate(h.child.dateOfBirth)} (${ageOn(h.child.dateOfBirth, today)})`
+        : 'Not known',
+    },
+    {
+      text: h.child.lookedAfter
+        ? `Looked after by ${authorityName(h.child.responsibleAuthorityCode)}`
+        : 'Not looked after',
+    },
+  ]);
+}
+
+export function childRows(list: ChildRow[], today: Date) {
+  return searchRows(
+    list.map((c) => ({ child: c, matchedName: '', matchedAlias: false, score: 1 })),
+    today,
+  );
+}
+
+export const sexItems = (selected?: string) =>
+  Object.entries(sexCodes).map(([value, text]) => ({ value, text, checked: value === selected }));
+
+export const ethnicityItems = (selected?: string) => [
+  { value: '', text: 'Select ethnicity' },
+  ...Object.entries(ethnicityCodes).map(([value, text]) => ({ value, text, selected: value === selected })),
+];
+
+export const legalStatusItems = (selected?: string) => [
+  { value: '', text: 'Select legal status' },
+  ...Object.entries(legalStatusCodes).map(([value, text]) => ({
+    value,
+    text: `${value}: ${text}`,
+    selected: value === selected,
+  })),
+];
+
+export const authorityItems = (selected?: string) => [
+  { value: '', text: 'Select authority' },
+  ...[...localAuthorities]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
+];
