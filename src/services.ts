@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import { ChildrenService } from './features/children/children.service';
+import { EpisodesService } from './features/episodes/episodes.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
 import { createPlatformServices, type PlatformServices } from './platform/services';
@@ -7,6 +8,7 @@ import { createPlatformServices, type PlatformServices } from './platform/servic
 /** Every service of the hub: the platform's and each feature's. The composition root. */
 export interface Services extends PlatformServices {
   children: ChildrenService;
+  episodes: EpisodesService;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
@@ -14,5 +16,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
   return {
     ...platform,
     children: new ChildrenService(platform.withTransaction),
+    episodes: new EpisodesService(platform.withTransaction),
   };
 }

@@ -1,0 +1,83 @@
+import { and, asc, desc, eq, isNull, type SQL } from 'drizzle-orm';
+import { child } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
+import type { Tx } from '../../platform/db/client';
+import { episode, episodeKindChange, returnInterview, riskGrading } from './tables';
+
+export type EpisodeRow = typeof episode.$inferSelect;
+
+export async function openEpisodeOf(tx: Tx, childId: string) {
+  const [row] = await tx
+    .select({ id: episode.id })
+    .from(episode)
+    .where(and(eq(episode.childId, childId), isNull(episode.endedAt)));
+  return row ?? null;
+}
+
+export async function insertEpisode(tx: Tx, values: typeof episode.$inferInsert): Promise<string> {
+  const [row] = await tx.insert(episode).values(values).returning({ id: episode.id });
+  if (!row) throw new Error('episode insert returned nothing');
+  return row.id;
+}
+
+/** An episode whose child the actor may see, or null. */
+export async function findEpisode(tx: Tx, id: string, childVisible: SQL) {
+  const [row] = await tx
+    .select({ episode, child })
+    .from(episode)
+    .innerJoin(child, eq(child.id, episode.childId))
+    .where(and(eq(episode.id, id), childVisible));
+  return row ?? null;
+}
+
+export async function gradingsOf(tx: Tx, episodeId: string) {
+  return tx.select().from(riskGrading).where(eq(riskGrading.episodeId, episodeId)).orderBy(asc(riskGrading.gradedAt));
+}
+
+export async function kindChangesOf(tx: Tx, episodeId: string) {
+  return tx.select().from(episodeKindChange).where(eq(episodeKindChange.episodeId, episodeId)).orderBy(asc(episodeKindChange.changedAt));
+}
+
+export async function episodesOfChild(tx: Tx, childId: string) {
+  return tx.select().from(episode).where(eq(episode.childId, childId)).orderBy(desc(episode.startedAt));
+}
+
+export async function insertGrading(tx: Tx, values: typeof riskGrading.$inferInsert): Promise<void> {
+  await tx.insert(riskGrading).values(values);
+}
+
+export async function updateEpisode(tx: Tx, id: string, values: Partial<typeof episode.$inferInsert>): Promise<void> {
+  await tx.update(episode).set(values).where(eq(episode.id, id));
+}
+
+export async function insertKindChange(tx: Tx, values: typeof episodeKindChange.$inferInsert): Promise<void> {
+  await tx.insert(episodeKindChange).values(values);
+}
+
+export async function insertReturnInterview(tx: Tx, values: typeof returnInterview.$inferInsert): Promise<string> {
+  const [row] = await tx.insert(returnInterview).values(values).returning({ id: returnInterview.id });
+  if (!row) throw new Error('return interview insert returned nothing');
+  return row.id;
+}
+
+export async function returnInterviewOf(tx: Tx, episodeId: string) {
+  const [row] = await tx.select().from(returnInterview).where(eq(returnInterview.episodeId, episodeId));
+  return row ?? null;
+}
+
+/** The police agency for a force code, and the children's services agency for an authority code. */
+export async function policeAgencyOf(tx: Tx, forceCode: string) {
+  const [row] = await tx
+    .select({ id: agency.id })
+    .from(agency)
+    .where(and(eq(agency.type, 'police_force'), eq(agency.policeForceCode, forceCode), isNull(agency.disabledAt)));
+  return row?.id ?? null;
+}
+
+export async function authorityAgencyOf(tx: Tx, authorityCode: string) {
+  const [row] = await tx
+    .select({ id: agency.id })
+    .from(agency)
+    .where(and(eq(agency.type, 'local_authority'), eq(agency.localAuthorityCode, authorityCode), isNull(agency.disabledAt)));
+  return row?.id ?? null;
+}

@@ -1,0 +1,192 @@
+import { child } from '../../platform/access/tables';
+import { childVisibleTo } from '../../platform/access/child-access';
+import { requirePermission } from '../../platform/access/guard';
+import { recordAudit } from '../../platform/audit/audit';
+import type { Context } from '../../platform/context';
+import type { Tx } from '../../platform/db/client';
+import type { WithTransaction } from '../../platform/db/transaction';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
+import * as children from '../children/children.repository';
+import * as repo from './episodes.repository';
+import type { CloseEpisode, GradeEpisode, ReportEpisode } from './schemas';
+
+/** A return interview is due this long after the child comes back: an absolute duration. */
+export const RETURN_INTERVIEW_DUE_MS = 72 * 3_600_000;
+
+export function returnInterviewDueAt(endedAt: Date): Date {
+  return new Date(endedAt.getTime() + RETURN_INTERVIEW_DUE_MS);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+export class EpisodesService {
+  constructor(private readonly withTransaction: WithTransaction) {}
+
+  private async visibleEpisode(tx: Tx, ctx: Context, id: string) {
+    const row = await repo.findEpisode(tx, id, childVisibleTo(ctx, child.id));
+    if (!row) throw new NotFoundError();
+    return row;
+  }
+
+  /**
+   * Reports a child missing or absent. One open episode per child: a second is refused here with
+   * a clear message, and by the database should two reports race. The force where the child went
+   * missing gets access to the child.
+   */
+  async report(ctx: Context, childId: string, input: ReportEpisode): Promise<string> {
+    requirePermission(ctx, 'episode:report');
+    const now = ctx.clock.now();
+    if (input.startedAt > now) {
+      throw new ValidationError([{ field: 'startedAt', message: 'When the child was last seen must be in the past' }]);
+    }
+    try {
+      return await this.withTransaction(async (tx) => {
+        const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+        if (!found) throw new NotFoundError();
+        if (await repo.openEpisodeOf(tx, childId)) {
+          throw new ConflictError('This child already has an open episode: update or close it instead', 'kind');
+        }
+        const id = await repo.insertEpisode(tx, {
+          childId,
+          kind: input.kind,
+          startedAt: input.startedAt,
+          reportedAt: now,
+          reportedByUserId: ctx.actor.userId,
+          reportedByAgencyId: ctx.actor.agencyId,
+          lastSeenLocation: input.lastSeenLocation ?? null,
+          lastSeenPostcode: input.lastSeenPostcode?.toUpperCase() ?? null,
+          circumstances: input.circumstances ?? null,
+          clothing: input.clothing ?? null,
+          possiblyWith: input.possiblyWith ?? null,
+          policeReference: input.policeReference ?? null,
+          policeForceCode: input.policeForceCode,
+          searchedBeforeReporting: input.searchedBeforeReporting ?? null,
+          calledChild: input.calledChild ?? null,
+          contactedFriendsFamily: input.contactedFriendsFamily ?? null,
+          createdAt: now,
+        });
+        const forceAgency = await repo.policeAgencyOf(tx, input.policeForceCode);
+        if (forceAgency) {
+          await children.grantAccess(tx, { childId, agencyId: forceAgency, basis: 'episode_force', sourceId: id, validFrom: now });
+        }
+        await recordAudit(tx, ctx, { action: 'episode.report', subjectType: 'episode', subjectId: id, childId });
+        return id;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError('This child already has an open episode: update or close it instead', 'kind');
+      }
+      throw error;
+    }
+  }
+
+  async get(ctx: Context, id: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const row = await this.visibleEpisode(tx, ctx, id);
+      const gradings = await repo.gradingsOf(tx, id);
+      const kindChanges = await repo.kindChangesOf(tx, id);
+      const returnInterview = await repo.returnInterviewOf(tx, id);
+      await recordAudit(tx, ctx, { action: 'episode.view', subjectType: 'episode', subjectId: id, childId: row.child.id });
+      return { ...row, gradings, kindChanges, returnInterview };
+    });
+  }
+
+  async listForChild(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      return repo.episodesOfChild(tx, childId);
+    });
+  }
+
+  /** A police grading, with its rationale and next review; every grading is kept. */
+  async grade(ctx: Context, id: string, input: GradeEpisode): Promise<void> {
+    requirePermission(ctx, 'episode:grade');
+    const now = ctx.clock.now();
+    if (input.nextReviewAt && input.nextReviewAt <= now) {
+      throw new ValidationError([{ field: 'nextReviewAt', message: 'The next review must be in the future' }]);
+    }
+    await this.withTransaction(async (tx) => {
+      const row = await this.visibleEpisode(tx, ctx, id);
+      if (row.episode.endedAt) {
+        throw new ValidationError([{ field: 'grade', message: 'The episode has closed: it can no longer be graded' }]);
+      }
+      await repo.insertGrading(tx, {
+        episodeId: id,
+        grade: input.grade,
+        rationale: input.rationale,
+        gradedAt: now,
+        gradedByUserId: ctx.actor.userId,
+        nextReviewAt: input.nextReviewAt ?? null,
+      });
+      await recordAudit(tx, ctx, { action: 'episode.grade', subjectType: 'episode', subjectId: id, childId: row.child.id });
+    });
+  }
+
+  /** Changes missing to absent or back, with a reason; the change is kept. */
+  async changeKind(ctx: Context, id: string, kind: 'missing' | 'absent', reason: string): Promise<void> {
+    requirePermission(ctx, 'episode:report');
+    await this.withTransaction(async (tx) => {
+      const row = await this.visibleEpisode(tx, ctx, id);
+      if (row.episode.kind === kind) {
+        throw new ValidationError([{ field: 'kind', message: `The episode is already recorded as ${kind}` }]);
+      }
+      await repo.insertKindChange(tx, {
+        episodeId: id,
+        fromKind: row.episode.kind,
+        toKind: kind,
+        reason,
+        changedAt: ctx.clock.now(),
+        changedByUserId: ctx.actor.userId,
+      });
+      await repo.updateEpisode(tx, id, { kind });
+      await recordAudit(tx, ctx, { action: 'episode.kind-change', subjectType: 'episode', subjectId: id, childId: row.child.id });
+    });
+  }
+
+  /**
+   * Closes the episode when the child is found or returns, and creates the return interview, due
+   * 72 hours after the return and owned by the placing authority where there is one.
+   */
+  async close(ctx: Context, id: string, input: CloseEpisode): Promise<{ returnInterviewId: string; dueAt: Date }> {
+    requirePermission(ctx, 'episode:close');
+    const now = ctx.clock.now();
+    if (input.endedAt > now) {
+      throw new ValidationError([{ field: 'endedAt', message: 'When the child was found or returned must be in the past' }]);
+    }
+    return this.withTransaction(async (tx) => {
+      const row = await this.visibleEpisode(tx, ctx, id);
+      if (row.episode.endedAt) throw new ConflictError('The episode is already closed', 'endedAt');
+      if (input.endedAt < row.episode.startedAt) {
+        throw new ValidationError([{ field: 'endedAt', message: 'When the child was found or returned must be after they were last seen' }]);
+      }
+      await repo.updateEpisode(tx, id, {
+        endedAt: input.endedAt,
+        foundLocation: input.foundLocation ?? null,
+        foundWith: input.foundWith ?? null,
+        returnedTo: input.returnedTo ?? null,
+        preventionInterviewAt: input.preventionInterviewAt ?? null,
+        preventionInterviewNotes: input.preventionInterviewNotes ?? null,
+        closedByUserId: ctx.actor.userId,
+      });
+      const owner = row.child.responsibleAuthorityCode
+        ? await repo.authorityAgencyOf(tx, row.child.responsibleAuthorityCode)
+        : null;
+      const dueAt = returnInterviewDueAt(input.endedAt);
+      const returnInterviewId = await repo.insertReturnInterview(tx, {
+        episodeId: id,
+        childId: row.child.id,
+        ownerAgencyId: owner ?? row.episode.reportedByAgencyId,
+        dueAt,
+        createdAt: now,
+      });
+      await recordAudit(tx, ctx, { action: 'episode.close', subjectType: 'episode', subjectId: id, childId: row.child.id });
+      return { returnInterviewId, dueAt };
+    });
+  }
+}
