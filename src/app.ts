@@ -18,6 +18,7 @@ import Fastify, {
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import nunjucks from 'nunjucks';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
+import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
@@ -201,6 +202,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerAgencyRoutes(web, services);
     registerAuditRoutes(web, services);
     registerChildRoutes(web, services);
+    registerEpisodeRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 
@@ -253,6 +255,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       api.setNotFoundHandler(async (_request, reply) => sendProblem(reply, 404));
       registerApiTokenApi(api, services);
       registerChildApi(api, services);
+      registerEpisodeApi(api, services);
       options.extraApiRoutes?.(api);
     },
     { prefix: '/api/v1' },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { episode } from '../../src/features/episodes/tables';
 import type { Role } from '../../src/platform/access/catalogue';
 import { child, childAccess } from '../../src/platform/access/tables';
 import { apiToken, appUser } from '../../src/platform/auth/tables';
@@ -81,7 +82,7 @@ async function childFixture(role: Role, relationship: ExpectedAccess['relationsh
       validFrom: new Date(now.getTime() - 48 * 3_600_000),
       validTo: expired ? new Date(now.getTime() - 3_600_000) : null,
     });
-    return { id: row.id, name };
+    return { id: row.id, name, agencyId };
   });
 }
 
@@ -123,6 +124,25 @@ describe('expected access (generated from the table)', () => {
             headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
           });
           expect(api.statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'episode': {
+          const c = await childFixture(row.role, row.relationship);
+          const [e] = await t.services.withTransaction((tx) =>
+            tx
+              .insert(episode)
+              .values({
+                childId: c.id,
+                kind: 'missing',
+                startedAt: new Date(t.clock.now().getTime() - 3_600_000),
+                reportedAt: t.clock.now(),
+                reportedByAgencyId: c.agencyId,
+                createdAt: t.clock.now(),
+              })
+              .returning({ id: episode.id }),
+          );
+          const page = await browser.get(`/episodes/${e?.id}`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
           break;
         }
         case 'child list entry': {

@@ -13,7 +13,13 @@ export type Relationship =
   | 'other-agency' // a user account in another agency
   | 'none'; // a resource with no owner (a list, a log)
 
-export type Resource = 'child record' | 'child list entry' | 'user account' | 'audit log' | 'agency list';
+export type Resource =
+  | 'child record'
+  | 'child list entry'
+  | 'episode'
+  | 'user account'
+  | 'audit log'
+  | 'agency list';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -52,6 +58,9 @@ export const expectedAccess: ExpectedAccess[] = [
   ...rows('child record', 'no-relationship', []),
   ...rows('child list entry', 'agency-holds-access', childViewers),
   ...rows('child list entry', 'no-relationship', []),
+  // An episode follows its child.
+  ...rows('episode', 'agency-holds-access', childViewers),
+  ...rows('episode', 'no-relationship', []),
   // User accounts: administrators of the same agency; the hub administrator for every agency.
   ...rows('user account', 'same-agency', ['agency_administrator', 'hub_administrator']),
   ...rows('user account', 'other-agency', ['hub_administrator']),

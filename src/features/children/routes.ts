@@ -5,6 +5,7 @@ import { problemResponses } from '../../platform/auth/api.routes';
 import { ValidationError } from '../../platform/http/errors';
 import { type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
 import type { Services } from '../../services';
+import { episodeListRows } from '../episodes/presenters';
 import {
   authorityItems,
   childRows,

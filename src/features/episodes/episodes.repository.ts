@@ -31,11 +31,19 @@ export async function findEpisode(tx: Tx, id: string, childVisible: SQL) {
 }
 
 export async function gradingsOf(tx: Tx, episodeId: string) {
-  return tx.select().from(riskGrading).where(eq(riskGrading.episodeId, episodeId)).orderBy(asc(riskGrading.gradedAt));
+  return tx
+    .select()
+    .from(riskGrading)
+    .where(eq(riskGrading.episodeId, episodeId))
+    .orderBy(asc(riskGrading.gradedAt));
 }
 
 export async function kindChangesOf(tx: Tx, episodeId: string) {
-  return tx.select().from(episodeKindChange).where(eq(episodeKindChange.episodeId, episodeId)).orderBy(asc(episodeKindChange.changedAt));
+  return tx
+    .select()
+    .from(episodeKindChange)
+    .where(eq(episodeKindChange.episodeId, episodeId))
+    .orderBy(asc(episodeKindChange.changedAt));
 }
 
 export async function episodesOfChild(tx: Tx, childId: string) {
@@ -46,7 +54,11 @@ export async function insertGrading(tx: Tx, values: typeof riskGrading.$inferIns
   await tx.insert(riskGrading).values(values);
 }
 
-export async function updateEpisode(tx: Tx, id: string, values: Partial<typeof episode.$inferInsert>): Promise<void> {
+export async function updateEpisode(
+  tx: Tx,
+  id: string,
+  values: Partial<typeof episode.$inferInsert>,
+): Promise<void> {
   await tx.update(episode).set(values).where(eq(episode.id, id));
 }
 
@@ -54,7 +66,10 @@ export async function insertKindChange(tx: Tx, values: typeof episodeKindChange.
   await tx.insert(episodeKindChange).values(values);
 }
 
-export async function insertReturnInterview(tx: Tx, values: typeof returnInterview.$inferInsert): Promise<string> {
+export async function insertReturnInterview(
+  tx: Tx,
+  values: typeof returnInterview.$inferInsert,
+): Promise<string> {
   const [row] = await tx.insert(returnInterview).values(values).returning({ id: returnInterview.id });
   if (!row) throw new Error('return interview insert returned nothing');
   return row.id;
@@ -70,7 +85,9 @@ export async function policeAgencyOf(tx: Tx, forceCode: string) {
   const [row] = await tx
     .select({ id: agency.id })
     .from(agency)
-    .where(and(eq(agency.type, 'police_force'), eq(agency.policeForceCode, forceCode), isNull(agency.disabledAt)));
+    .where(
+      and(eq(agency.type, 'police_force'), eq(agency.policeForceCode, forceCode), isNull(agency.disabledAt)),
+    );
   return row?.id ?? null;
 }
 
@@ -78,6 +95,12 @@ export async function authorityAgencyOf(tx: Tx, authorityCode: string) {
   const [row] = await tx
     .select({ id: agency.id })
     .from(agency)
-    .where(and(eq(agency.type, 'local_authority'), eq(agency.localAuthorityCode, authorityCode), isNull(agency.disabledAt)));
+    .where(
+      and(
+        eq(agency.type, 'local_authority'),
+        eq(agency.localAuthorityCode, authorityCode),
+        isNull(agency.disabledAt),
+      ),
+    );
   return row?.id ?? null;
 }

@@ -1,6 +1,6 @@
-import { child } from '../../platform/access/tables';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
+import { child } from '../../platform/access/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
@@ -40,14 +40,19 @@ export class EpisodesService {
     requirePermission(ctx, 'episode:report');
     const now = ctx.clock.now();
     if (input.startedAt > now) {
-      throw new ValidationError([{ field: 'startedAt', message: 'When the child was last seen must be in the past' }]);
+      throw new ValidationError([
+        { field: 'startedAt', message: 'When the child was last seen must be in the past' },
+      ]);
     }
     try {
       return await this.withTransaction(async (tx) => {
         const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
         if (!found) throw new NotFoundError();
         if (await repo.openEpisodeOf(tx, childId)) {
-          throw new ConflictError('This child already has an open episode: update or close it instead', 'kind');
+          throw new ConflictError(
+            'This child already has an open episode: update or close it instead',
+            'kind',
+          );
         }
         const id = await repo.insertEpisode(tx, {
           childId,
@@ -70,9 +75,20 @@ export class EpisodesService {
         });
         const forceAgency = await repo.policeAgencyOf(tx, input.policeForceCode);
         if (forceAgency) {
-          await children.grantAccess(tx, { childId, agencyId: forceAgency, basis: 'episode_force', sourceId: id, validFrom: now });
+          await children.grantAccess(tx, {
+            childId,
+            agencyId: forceAgency,
+            basis: 'episode_force',
+            sourceId: id,
+            validFrom: now,
+          });
         }
-        await recordAudit(tx, ctx, { action: 'episode.report', subjectType: 'episode', subjectId: id, childId });
+        await recordAudit(tx, ctx, {
+          action: 'episode.report',
+          subjectType: 'episode',
+          subjectId: id,
+          childId,
+        });
         return id;
       });
     } catch (error) {
@@ -90,7 +106,12 @@ export class EpisodesService {
       const gradings = await repo.gradingsOf(tx, id);
       const kindChanges = await repo.kindChangesOf(tx, id);
       const returnInterview = await repo.returnInterviewOf(tx, id);
-      await recordAudit(tx, ctx, { action: 'episode.view', subjectType: 'episode', subjectId: id, childId: row.child.id });
+      await recordAudit(tx, ctx, {
+        action: 'episode.view',
+        subjectType: 'episode',
+        subjectId: id,
+        childId: row.child.id,
+      });
       return { ...row, gradings, kindChanges, returnInterview };
     });
   }
@@ -109,12 +130,16 @@ export class EpisodesService {
     requirePermission(ctx, 'episode:grade');
     const now = ctx.clock.now();
     if (input.nextReviewAt && input.nextReviewAt <= now) {
-      throw new ValidationError([{ field: 'nextReviewAt', message: 'The next review must be in the future' }]);
+      throw new ValidationError([
+        { field: 'nextReviewAt', message: 'The next review must be in the future' },
+      ]);
     }
     await this.withTransaction(async (tx) => {
       const row = await this.visibleEpisode(tx, ctx, id);
       if (row.episode.endedAt) {
-        throw new ValidationError([{ field: 'grade', message: 'The episode has closed: it can no longer be graded' }]);
+        throw new ValidationError([
+          { field: 'grade', message: 'The episode has closed: it can no longer be graded' },
+        ]);
       }
       await repo.insertGrading(tx, {
         episodeId: id,
@@ -124,7 +149,12 @@ export class EpisodesService {
         gradedByUserId: ctx.actor.userId,
         nextReviewAt: input.nextReviewAt ?? null,
       });
-      await recordAudit(tx, ctx, { action: 'episode.grade', subjectType: 'episode', subjectId: id, childId: row.child.id });
+      await recordAudit(tx, ctx, {
+        action: 'episode.grade',
+        subjectType: 'episode',
+        subjectId: id,
+        childId: row.child.id,
+      });
     });
   }
 
@@ -145,7 +175,12 @@ export class EpisodesService {
         changedByUserId: ctx.actor.userId,
       });
       await repo.updateEpisode(tx, id, { kind });
-      await recordAudit(tx, ctx, { action: 'episode.kind-change', subjectType: 'episode', subjectId: id, childId: row.child.id });
+      await recordAudit(tx, ctx, {
+        action: 'episode.kind-change',
+        subjectType: 'episode',
+        subjectId: id,
+        childId: row.child.id,
+      });
     });
   }
 
@@ -153,17 +188,28 @@ export class EpisodesService {
    * Closes the episode when the child is found or returns, and creates the return interview, due
    * 72 hours after the return and owned by the placing authority where there is one.
    */
-  async close(ctx: Context, id: string, input: CloseEpisode): Promise<{ returnInterviewId: string; dueAt: Date }> {
+  async close(
+    ctx: Context,
+    id: string,
+    input: CloseEpisode,
+  ): Promise<{ returnInterviewId: string; dueAt: Date }> {
     requirePermission(ctx, 'episode:close');
     const now = ctx.clock.now();
     if (input.endedAt > now) {
-      throw new ValidationError([{ field: 'endedAt', message: 'When the child was found or returned must be in the past' }]);
+      throw new ValidationError([
+        { field: 'endedAt', message: 'When the child was found or returned must be in the past' },
+      ]);
     }
     return this.withTransaction(async (tx) => {
       const row = await this.visibleEpisode(tx, ctx, id);
       if (row.episode.endedAt) throw new ConflictError('The episode is already closed', 'endedAt');
       if (input.endedAt < row.episode.startedAt) {
-        throw new ValidationError([{ field: 'endedAt', message: 'When the child was found or returned must be after they were last seen' }]);
+        throw new ValidationError([
+          {
+            field: 'endedAt',
+            message: 'When the child was found or returned must be after they were last seen',
+          },
+        ]);
       }
       await repo.updateEpisode(tx, id, {
         endedAt: input.endedAt,
@@ -185,7 +231,12 @@ export class EpisodesService {
         dueAt,
         createdAt: now,
       });
-      await recordAudit(tx, ctx, { action: 'episode.close', subjectType: 'episode', subjectId: id, childId: row.child.id });
+      await recordAudit(tx, ctx, {
+        action: 'episode.close',
+        subjectType: 'episode',
+        subjectId: id,
+        childId: row.child.id,
+      });
       return { returnInterviewId, dueAt };
     });
   }

@@ -48,7 +48,11 @@ describe('episodes', () => {
       policeForceCode: westYorkshire,
     });
     await expect(
-      t.services.episodes.report(officer, childId, { kind: 'absent', startedAt: new Date('2026-03-10T09:00:00Z'), policeForceCode: westYorkshire }),
+      t.services.episodes.report(officer, childId, {
+        kind: 'absent',
+        startedAt: new Date('2026-03-10T09:00:00Z'),
+        policeForceCode: westYorkshire,
+      }),
     ).rejects.toThrow(/already has an open episode/);
     await expect(
       t.services.withTransaction((tx) =>
@@ -93,7 +97,10 @@ describe('episodes', () => {
       rationale: 'Known associates in the city centre',
       nextReviewAt: new Date('2026-03-28T22:00:00Z'),
     });
-    await t.services.episodes.grade(officer, id, { grade: 'high', rationale: 'Seen getting into a car with an adult' });
+    await t.services.episodes.grade(officer, id, {
+      grade: 'high',
+      rationale: 'Seen getting into a car with an adult',
+    });
     t.clock.set('2026-03-28T23:00:00Z');
     await expect(
       t.services.episodes.close(officer, id, { endedAt: new Date('2026-03-28T17:00:00Z') }),
@@ -107,7 +114,9 @@ describe('episodes', () => {
     expect(view.gradings.map((g) => g.grade)).toEqual(['medium', 'high']);
     expect(view.returnInterview?.ownerAgencyId).toBe(social.actor?.agencyId);
     expect(view.returnInterview?.status).toBe('due');
-    await expect(t.services.episodes.grade(officer, id, { grade: 'low', rationale: 'late' })).rejects.toThrow();
+    await expect(
+      t.services.episodes.grade(officer, id, { grade: 'low', rationale: 'late' }),
+    ).rejects.toThrow();
   });
 
   it('changes the kind with a reason and keeps the history', async () => {
@@ -122,7 +131,9 @@ describe('episodes', () => {
     await t.services.episodes.changeKind(social, id, 'missing', 'No longer at the friend’s address');
     const view = await t.services.episodes.get(social, id);
     expect(view.episode.kind).toBe('missing');
-    expect(view.kindChanges).toMatchObject([{ fromKind: 'absent', toKind: 'missing', reason: 'No longer at the friend’s address' }]);
+    expect(view.kindChanges).toMatchObject([
+      { fromKind: 'absent', toKind: 'missing', reason: 'No longer at the friend’s address' },
+    ]);
   });
 
   it('does not let a role without the permission grade, and hides another area’s episode', async () => {
@@ -134,7 +145,9 @@ describe('episodes', () => {
       startedAt: new Date('2026-04-02T11:00:00Z'),
       policeForceCode: westYorkshire,
     });
-    await expect(t.services.episodes.grade(social, id, { grade: 'low', rationale: 'x' })).rejects.toThrow('Not found');
+    await expect(t.services.episodes.grade(social, id, { grade: 'low', rationale: 'x' })).rejects.toThrow(
+      'Not found',
+    );
     const york = await contextFor(t, 'neighbour.social@lantern.invalid');
     await expect(t.services.episodes.get(york, id)).rejects.toThrow('Not found');
   });

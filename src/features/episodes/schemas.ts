@@ -7,10 +7,11 @@ const optionalText = (max: number, label: string) =>
     .string()
     .trim()
     .max(max, `${label} must be ${max} characters or fewer`)
-    .optional()
-    .transform((v) => (v ? v : undefined));
+    .transform((v) => (v ? v : undefined))
+    .optional();
 
-const instant = (message: string) => z.coerce.date({ error: message }).refine((d) => !Number.isNaN(d.getTime()), message);
+const instant = (message: string) =>
+  z.coerce.date({ error: message }).refine((d) => !Number.isNaN(d.getTime()), message);
 
 export const reportEpisode = z.object({
   kind: z.enum(episodeKinds, { error: 'Select whether the child is missing or absent' }),
@@ -23,7 +24,10 @@ export const reportEpisode = z.object({
   policeReference: optionalText(40, 'Police reference'),
   policeForceCode: z
     .string({ error: 'Select the police force for the area the child went missing from' })
-    .refine((c) => Boolean(findPoliceForce(c)), 'Select the police force for the area the child went missing from'),
+    .refine(
+      (c) => Boolean(findPoliceForce(c)),
+      'Select the police force for the area the child went missing from',
+    ),
   searchedBeforeReporting: z.boolean().optional(),
   calledChild: z.boolean().optional(),
   contactedFriendsFamily: z.boolean().optional(),
@@ -53,7 +57,11 @@ export type CloseEpisode = z.infer<typeof closeEpisode>;
 
 export const changeKind = z.object({
   kind: z.enum(episodeKinds, { error: 'Select missing or absent' }),
-  reason: z.string().trim().min(1, 'Enter why the kind is changing').max(1000, 'The reason must be 1,000 characters or fewer'),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'Enter why the kind is changing')
+    .max(1000, 'The reason must be 1,000 characters or fewer'),
 });
 
 export const gradeNames: Record<(typeof riskGrades)[number], string> = {

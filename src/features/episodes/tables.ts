@@ -136,7 +136,10 @@ export const returnInterview = pgTable(
   },
   (t) => [
     index('return_interview_queue_idx').on(t.ownerAgencyId, t.status, t.dueAt),
-    check('return_interview_status_known', sql`${t.status} in ('due', 'offered', 'accepted', 'declined', 'held')`),
+    check(
+      'return_interview_status_known',
+      sql`${t.status} in ('due', 'offered', 'accepted', 'declined', 'held')`,
+    ),
     check(
       'return_interview_independence',
       sql`${t.status} <> 'held' or ${t.interviewerIndependent} or ${t.trustedAdultChosenByChild}`,

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
+import { contextFor } from '../../../test/support/contexts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const when = (prefix: string, day: string, month: string, year: string, hour: string, minute = '00') => ({
+  [`${prefix}-day`]: day,
+  [`${prefix}-month`]: month,
+  [`${prefix}-year`]: year,
+  [`${prefix}-hour`]: hour,
+  [`${prefix}-minute`]: minute,
+});
+
+describe('episode pages', () => {
+  it('reports, refuses a second open episode, grades and closes, showing every error on the page', async () => {
+    t.clock.set('2026-03-28T23:30:00Z');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const childId = await t.services.children.create(social, {
+      givenName: 'Page',
+      familyName: 'Journey',
+      lookedAfter: true,
+      responsibleAuthorityCode: 'E08000035',
+    });
+    const staff = new Browser(t.app);
+    await staff.signIn('social.mash@lantern.invalid');
+    await staff.get(`/children/${childId}/episodes/new`);
+    const bad = await staff.post(`/children/${childId}/episodes/new`, {
+      ...when('startedAt', '30', '2', '2026', '20'),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Select whether the child is missing or absent');
+    expect(bad.body).toContain('When the child was last seen must be a real date and time');
+
+    const report = {
+      kind: 'missing',
+      ...when('startedAt', '28', '3', '2026', '19', '30'),
+      lastSeenLocation: 'Outside the home',
+      policeForceCode: 'E23000010',
+      beforeReporting: ['searched', 'called'],
+      clothing: 'Grey hoodie',
+    };
+    const ok = await staff.post(`/children/${childId}/episodes/new`, report);
+    expect(ok.statusCode).toBe(303);
+    const episodeUrl = ok.headers.location as string;
+
+    await staff.get(`/children/${childId}/episodes/new`);
+    const second = await staff.post(`/children/${childId}/episodes/new`, report);
+    expect(second.statusCode).toBe(400);
+    expect(second.body).toContain('This child already has an open episode');
+
+    const officer = new Browser(t.app);
+    await officer.signIn('police.mash@lantern.invalid');
+    const page = await officer.get(episodeUrl);
+    expect(page.body).toContain('Grey hoodie');
+    expect(page.body).toContain('Searched: Yes');
+    const grade = await officer.post(`${episodeUrl}/grade`, {
+      grade: 'high',
+      rationale: 'Links to an adult of concern',
+    });
+    expect(grade.statusCode).toBe(303);
+    expect((await officer.get(episodeUrl)).body).toContain('Open episode: High risk');
+
+    const early = await officer.post(`${episodeUrl}/close`, { ...when('endedAt', '28', '3', '2026', '18') });
+    expect(early.statusCode).toBe(400);
+    expect(early.body).toContain('must be after they were last seen');
+    const closed = await officer.post(`${episodeUrl}/close`, {
+      ...when('endedAt', '28', '3', '2026', '22'),
+      foundLocation: 'Bus station',
+    });
+    expect(closed.statusCode).toBe(303);
+    const after = await officer.get(episodeUrl);
+    expect(after.body).toContain('Closed episode');
+    expect(after.body).toContain('31 March 2026 at 11pm');
+  });
+});

@@ -1,0 +1,315 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { problemResponses } from '../../platform/auth/api.routes';
+import type { Context } from '../../platform/context';
+import type { FieldError } from '../../platform/http/errors';
+import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
+import { londonDateTimeFields } from '../../platform/http/london-time';
+import { formatDateTime } from '../../platform/views/filters';
+import type { Services } from '../../services';
+import { episodeRows, forceItems, gradingRows } from './presenters';
+import { closeEpisode, gradeEpisode, gradeNames, reportEpisode } from './schemas';
+import { riskGrades } from './tables';
+
+type Form = Record<string, string | string[] | undefined>;
+const text = (form: Form, key: string) => {
+  const v = form[key];
+  return typeof v === 'string' ? v : undefined;
+};
+const dateParts = (form: Form, prefix: string) => ({
+  day: text(form, `${prefix}-day`),
+  month: text(form, `${prefix}-month`),
+  year: text(form, `${prefix}-year`),
+  hour: text(form, `${prefix}-hour`),
+  minute: text(form, `${prefix}-minute`),
+});
+
+/** Parses a form against its schema, with date-time fields read from their parts first. */
+function parseForm<T extends z.ZodType>(
+  schema: T,
+  form: Form,
+  dates: Record<string, { label: string; optional?: boolean }>,
+  extra: Record<string, unknown> = {},
+): { data?: z.output<T>; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const values: Record<string, unknown> = { ...extra };
+  for (const [field, { label, optional }] of Object.entries(dates)) {
+    const parsed = londonDateTimeFields(label, { optional }).safeParse(dateParts(form, field));
+    if (parsed.success) values[field] = parsed.data;
+    else errors.push({ field: `${field}-day`, message: parsed.error.issues[0]?.message ?? `Enter ${label}` });
+  }
+  for (const [k, v] of Object.entries(form))
+    if (!(k in values) && typeof v === 'string' && !k.includes('-')) values[k] = v;
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    for (const e of fieldErrorsOf(result.error)) if (!(e.field in dates)) errors.push(e);
+  }
+  return errors.length === 0 && result.success ? { data: result.data, errors } : { errors };
+}
+
+function defaultForce(ctx: Context): string | undefined {
+  if (ctx.actor?.policeForceCode) return ctx.actor.policeForceCode;
+  return findLocalAuthority(ctx.actor?.localAuthorityCode ?? '')?.policeForceCode;
+}
+
+export function registerEpisodeRoutes(web: FastifyInstance, services: Services): void {
+  const { episodes, children } = services;
+  type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+  const uuid = (request: IdRequest) => {
+    const r = z.uuid().safeParse(request.params.id);
+    return r.success ? r.data : null;
+  };
+
+  const reportPage = async (
+    request: IdRequest,
+    reply: FastifyReply,
+    childId: string,
+    values: Form,
+    errors: Partial<FormErrors> = {},
+    status = 200,
+  ) => {
+    const child = await children.get(request.ctx, childId);
+    return reply.code(status).render('episodes/views/report.njk', {
+      pageTitle: 'Report a child missing or absent',
+      backLink: `/children/${childId}`,
+      child,
+      values,
+      forceItems: forceItems(text(values, 'policeForceCode')),
+      ...errors,
+    });
+  };
+
+  web.get(
+    '/children/:id/episodes/new',
+    { config: { access: 'episode:report' } },
+    async (request: IdRequest, reply) => {
+      const id = uuid(request);
+      if (!id) return reply.callNotFound();
+      return reportPage(request, reply, id, { policeForceCode: defaultForce(request.ctx) });
+    },
+  );
+
+  web.post(
+    '/children/:id/episodes/new',
+    { config: { access: 'episode:report' } },
+    async (request: IdRequest, reply) => {
+      const id = uuid(request);
+      if (!id) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const before = ([] as string[]).concat(form.beforeReporting ?? []);
+      const { data, errors } = parseForm(
+        reportEpisode,
+        form,
+        { startedAt: { label: 'when the child was last seen' } },
+        {
+          searchedBeforeReporting: before.includes('searched'),
+          calledChild: before.includes('called'),
+          contactedFriendsFamily: before.includes('contacted'),
+        },
+      );
+      if (!data) return reportPage(request, reply, id, form, formErrors(errors), 400);
+      try {
+        const episodeId = await episodes.report(request.ctx, id, data);
+        return reply.redirect(`/episodes/${episodeId}`, 303);
+      } catch (error) {
+        const e = asFormErrors(error);
+        if (e.errors.startedAt)
+          e.errorSummary = e.errorSummary.map((s) =>
+            s.href === '#startedAt' ? { ...s, href: '#startedAt-day' } : s,
+          );
+        return reportPage(request, reply, id, form, e, 400);
+      }
+    },
+  );
+
+  const episodePage = async (
+    request: IdRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
+    const view = await episodes.get(request.ctx, id);
+    const now = services.clock.now();
+    const open = view.episode.endedAt === null;
+    const latest = view.gradings.at(-1);
+    return reply.code(status).render('episodes/views/episode.njk', {
+      pageTitle: 'Episode',
+      backLink: `/children/${view.child.id}`,
+      view,
+      open,
+      rows: episodeRows(view.episode),
+      gradingRows: gradingRows(view.gradings, now),
+      latestGrade: latest ? gradeNames[latest.grade] : null,
+      reviewOverdue: Boolean(open && latest?.nextReviewAt && latest.nextReviewAt < now),
+      mayGrade: open && request.ctx.permissions.has('episode:grade'),
+      mayClose: open && request.ctx.permissions.has('episode:close'),
+      gradeItems: riskGrades.map((g) => ({ value: g, text: gradeNames[g] })),
+      returnInterviewDue: view.returnInterview ? formatDateTime(view.returnInterview.dueAt) : null,
+      values: {},
+      ...extra,
+    });
+  };
+
+  web.get('/episodes/:id', { config: { access: 'child:view' } }, async (request: IdRequest, reply) => {
+    const id = uuid(request);
+    return id ? episodePage(request, reply, id) : reply.callNotFound();
+  });
+
+  web.post(
+    '/episodes/:id/grade',
+    { config: { access: 'episode:grade' } },
+    async (request: IdRequest, reply) => {
+      const id = uuid(request);
+      if (!id) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const { data, errors } = parseForm(gradeEpisode, form, {
+        nextReviewAt: { label: 'when the grade is next reviewed', optional: true },
+      });
+      if (!data) return episodePage(request, reply, id, { values: form, ...formErrors(errors) }, 400);
+      try {
+        await episodes.grade(request.ctx, id, data);
+      } catch (error) {
+        return episodePage(request, reply, id, { values: form, ...asFormErrors(error) }, 400);
+      }
+      return reply.redirect(`/episodes/${id}`, 303);
+    },
+  );
+
+  web.post(
+    '/episodes/:id/close',
+    { config: { access: 'episode:close' } },
+    async (request: IdRequest, reply) => {
+      const id = uuid(request);
+      if (!id) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const { data, errors } = parseForm(closeEpisode, form, {
+        endedAt: { label: 'when the child was found or returned' },
+      });
+      if (!data) return episodePage(request, reply, id, { values: form, ...formErrors(errors) }, 400);
+      try {
+        await episodes.close(request.ctx, id, data);
+      } catch (error) {
+        const e = asFormErrors(error);
+        e.errorSummary = e.errorSummary.map((s) =>
+          s.href === '#endedAt' ? { ...s, href: '#endedAt-day' } : s,
+        );
+        if (e.errors.endedAt) e.errors['endedAt-day'] = e.errors.endedAt;
+        return episodePage(request, reply, id, { values: form, ...e }, 400);
+      }
+      return reply.redirect(`/episodes/${id}`, 303);
+    },
+  );
+}
+
+const episodeResponse = z.object({
+  id: z.uuid(),
+  childId: z.uuid(),
+  kind: z.enum(['missing', 'absent']),
+  startedAt: z.date(),
+  endedAt: z.date().nullable(),
+  policeForceCode: z.string().nullable(),
+  policeReference: z.string().nullable(),
+  gradings: z.array(
+    z.object({
+      grade: z.enum(riskGrades),
+      rationale: z.string(),
+      gradedAt: z.date(),
+      nextReviewAt: z.date().nullable(),
+    }),
+  ),
+  returnInterviewDueAt: z.date().nullable(),
+});
+
+export function registerEpisodeApi(api: FastifyInstance, services: Services): void {
+  const typed = api.withTypeProvider<ZodTypeProvider>();
+  const respond = async (ctx: Context, id: string) => {
+    const v = await services.episodes.get(ctx, id);
+    return {
+      id: v.episode.id,
+      childId: v.child.id,
+      kind: v.episode.kind,
+      startedAt: v.episode.startedAt,
+      endedAt: v.episode.endedAt,
+      policeForceCode: v.episode.policeForceCode,
+      policeReference: v.episode.policeReference,
+      gradings: v.gradings.map((g) => ({
+        grade: g.grade,
+        rationale: g.rationale,
+        gradedAt: g.gradedAt,
+        nextReviewAt: g.nextReviewAt,
+      })),
+      returnInterviewDueAt: v.returnInterview?.dueAt ?? null,
+    };
+  };
+  const params = z.object({ id: z.uuid() });
+
+  typed.post(
+    '/children/:id/episodes',
+    {
+      config: { access: 'episode:report' },
+      schema: {
+        summary: 'Report a child missing or absent',
+        tags: ['Episodes'],
+        params,
+        body: reportEpisode,
+        response: { 201: episodeResponse, ...problemResponses, 409: problemResponses[400] },
+      },
+    },
+    async (request, reply) => {
+      const id = await services.episodes.report(request.ctx, request.params.id, request.body);
+      reply.code(201);
+      return respond(request.ctx, id);
+    },
+  );
+  typed.get(
+    '/episodes/:id',
+    {
+      config: { access: 'child:view' },
+      schema: {
+        summary: 'One episode with its gradings',
+        tags: ['Episodes'],
+        params,
+        response: { 200: episodeResponse, ...problemResponses },
+      },
+    },
+    async (request) => respond(request.ctx, request.params.id),
+  );
+  typed.post(
+    '/episodes/:id/gradings',
+    {
+      config: { access: 'episode:grade' },
+      schema: {
+        summary: 'Grade or re-grade the risk (police)',
+        tags: ['Episodes'],
+        params,
+        body: gradeEpisode,
+        response: { 201: episodeResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await services.episodes.grade(request.ctx, request.params.id, request.body);
+      reply.code(201);
+      return respond(request.ctx, request.params.id);
+    },
+  );
+  typed.post(
+    '/episodes/:id/close',
+    {
+      config: { access: 'episode:close' },
+      schema: {
+        summary: 'Record that the child is found or has returned',
+        tags: ['Episodes'],
+        params,
+        body: closeEpisode,
+        response: { 200: episodeResponse, ...problemResponses, 409: problemResponses[400] },
+      },
+    },
+    async (request) => {
+      await services.episodes.close(request.ctx, request.params.id, request.body);
+      return respond(request.ctx, request.params.id);
+    },
+  );
+}
