@@ -143,7 +143,11 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const id = z.uuid().safeParse(request.params.id);
       if (!id.success) return reply.callNotFound();
       const c = await children.get(request.ctx, id.data);
+      const episodes = await services.episodes.listForChild(request.ctx, id.data);
       return reply.render('children/views/child.njk', {
+        episodeRows: episodeListRows(episodes),
+        hasOpenEpisode: episodes.some((e) => e.endedAt === null),
+        mayReport: request.ctx.permissions.has('episode:report'),
         // The page title never carries the child's name: titles end up in browser history.
         pageTitle: 'Child record',
         backLink: '/children',

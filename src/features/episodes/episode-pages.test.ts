@@ -80,3 +80,25 @@ describe('episode pages', () => {
     expect(after.body).toContain('31 March 2026 at 11pm');
   });
 });
+
+describe('the child’s record', () => {
+  it('lists the child’s episodes and offers a report only when none is open', async () => {
+    t.clock.set('2026-04-10T12:00:00Z');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const childId = await t.services.children.create(social, { givenName: 'Listed', familyName: 'Episodes' });
+    const browser = new Browser(t.app);
+    await browser.signIn('social.mash@lantern.invalid');
+    const before = await browser.get(`/children/${childId}`);
+    expect(before.body).toContain('No episodes recorded');
+    expect(before.body).toContain('Report missing or absent');
+    await t.services.episodes.report(social, childId, {
+      kind: 'absent',
+      startedAt: new Date('2026-04-10T10:00:00Z'),
+      policeForceCode: 'E23000010',
+    });
+    const after = await browser.get(`/children/${childId}`);
+    expect(after.body).toContain('Absent (away without authorisation)');
+    expect(after.body).toContain('Open');
+    expect(after.body).not.toContain('Report missing or absent');
+  });
+});
