@@ -19,6 +19,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import nunjucks from 'nunjucks';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
+import { registerReturnInterviewRoutes } from './features/return-interviews/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
@@ -203,6 +204,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerAuditRoutes(web, services);
     registerChildRoutes(web, services);
     registerEpisodeRoutes(web, services);
+    registerReturnInterviewRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import { ChildrenService } from './features/children/children.service';
 import { EpisodesService } from './features/episodes/episodes.service';
+import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
 import { createPlatformServices, type PlatformServices } from './platform/services';
@@ -9,6 +10,7 @@ import { createPlatformServices, type PlatformServices } from './platform/servic
 export interface Services extends PlatformServices {
   children: ChildrenService;
   episodes: EpisodesService;
+  returnInterviews: ReturnInterviewsService;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
@@ -17,5 +19,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
     ...platform,
     children: new ChildrenService(platform.withTransaction),
     episodes: new EpisodesService(platform.withTransaction),
+    returnInterviews: new ReturnInterviewsService(platform.withTransaction),
   };
 }

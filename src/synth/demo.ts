@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import type { Role } from '../platform/access/catalogue';
-import { agency } from '../platform/agencies/tables';
+import { agency, commission } from '../platform/agencies/tables';
 import { recordAudit } from '../platform/audit/audit';
 import { hashPassword } from '../platform/auth/passwords';
 import { appUser } from '../platform/auth/tables';
@@ -138,6 +138,23 @@ export async function seedDemo(
       if (!row) throw new Error('agency insert returned nothing');
       ids.set(a.key, row.id);
       await recordAudit(tx, ctx, { action: 'agency.create', subjectType: 'agency', subjectId: row.id });
+    }
+    // Leeds commissions the Safe Return Project to hold its return interviews.
+    const leeds = ids.get('la');
+    const provider = ids.get('voluntary');
+    if (leeds && provider) {
+      const [existing] = await tx
+        .select({ id: commission.id })
+        .from(commission)
+        .where(eq(commission.commissionerAgencyId, leeds));
+      if (!existing) {
+        await tx.insert(commission).values({
+          commissionerAgencyId: leeds,
+          providerAgencyId: provider,
+          service: 'return_interviews',
+          createdAt: clock.now(),
+        });
+      }
     }
     let added = 0;
     for (const u of demoUsers) {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import { child } from '../../platform/access/tables';
-import { agency } from '../../platform/agencies/tables';
+import { agency, commission } from '../../platform/agencies/tables';
 import type { Tx } from '../../platform/db/client';
 import { episode, episodeKindChange, returnInterview, riskGrading } from './tables';
 
@@ -99,6 +99,22 @@ export async function authorityAgencyOf(tx: Tx, authorityCode: string) {
       and(
         eq(agency.type, 'local_authority'),
         eq(agency.localAuthorityCode, authorityCode),
+        isNull(agency.disabledAt),
+      ),
+    );
+  return row?.id ?? null;
+}
+
+/** The agency an owner commissions to do its return interviews, if any. */
+export async function returnInterviewProviderOf(tx: Tx, ownerAgencyId: string) {
+  const [row] = await tx
+    .select({ id: commission.providerAgencyId })
+    .from(commission)
+    .innerJoin(agency, eq(agency.id, commission.providerAgencyId))
+    .where(
+      and(
+        eq(commission.commissionerAgencyId, ownerAgencyId),
+        eq(commission.service, 'return_interviews'),
         isNull(agency.disabledAt),
       ),
     );

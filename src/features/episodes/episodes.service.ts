@@ -220,17 +220,33 @@ export class EpisodesService {
         preventionInterviewNotes: input.preventionInterviewNotes ?? null,
         closedByUserId: ctx.actor.userId,
       });
-      const owner = row.child.responsibleAuthorityCode
+      const placing = row.child.responsibleAuthorityCode
         ? await repo.authorityAgencyOf(tx, row.child.responsibleAuthorityCode)
         : null;
+      const owner = placing ?? row.episode.reportedByAgencyId;
+      const assigned = (await repo.returnInterviewProviderOf(tx, owner)) ?? owner;
       const dueAt = returnInterviewDueAt(input.endedAt);
       const returnInterviewId = await repo.insertReturnInterview(tx, {
         episodeId: id,
         childId: row.child.id,
-        ownerAgencyId: owner ?? row.episode.reportedByAgencyId,
+        ownerAgencyId: owner,
+        assignedAgencyId: assigned,
         dueAt,
         createdAt: now,
       });
+      // Whoever owns or holds the interview must be able to open the child's record.
+      const grants = [
+        { agencyId: owner, basis: placing ? ('placing_authority' as const) : ('case_team' as const) },
+        { agencyId: assigned, basis: 'case_team' as const },
+      ];
+      for (const g of grants) {
+        await children.grantAccess(tx, {
+          childId: row.child.id,
+          ...g,
+          sourceId: returnInterviewId,
+          validFrom: now,
+        });
+      }
       await recordAudit(tx, ctx, {
         action: 'episode.close',
         subjectType: 'episode',

@@ -4,50 +4,19 @@ import { z } from 'zod';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
 import { problemResponses } from '../../platform/auth/api.routes';
 import type { Context } from '../../platform/context';
-import type { FieldError } from '../../platform/http/errors';
-import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
-import { londonDateTimeFields } from '../../platform/http/london-time';
+import {
+  asFormErrors,
+  type Form,
+  type FormErrors,
+  formErrors,
+  parseForm,
+  text,
+} from '../../platform/http/forms';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { episodeRows, forceItems, gradingRows } from './presenters';
 import { closeEpisode, gradeEpisode, gradeNames, reportEpisode } from './schemas';
 import { riskGrades } from './tables';
-
-type Form = Record<string, string | string[] | undefined>;
-const text = (form: Form, key: string) => {
-  const v = form[key];
-  return typeof v === 'string' ? v : undefined;
-};
-const dateParts = (form: Form, prefix: string) => ({
-  day: text(form, `${prefix}-day`),
-  month: text(form, `${prefix}-month`),
-  year: text(form, `${prefix}-year`),
-  hour: text(form, `${prefix}-hour`),
-  minute: text(form, `${prefix}-minute`),
-});
-
-/** Parses a form against its schema, with date-time fields read from their parts first. */
-function parseForm<T extends z.ZodType>(
-  schema: T,
-  form: Form,
-  dates: Record<string, { label: string; optional?: boolean }>,
-  extra: Record<string, unknown> = {},
-): { data?: z.output<T>; errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  const values: Record<string, unknown> = { ...extra };
-  for (const [field, { label, optional }] of Object.entries(dates)) {
-    const parsed = londonDateTimeFields(label, { optional }).safeParse(dateParts(form, field));
-    if (parsed.success) values[field] = parsed.data;
-    else errors.push({ field: `${field}-day`, message: parsed.error.issues[0]?.message ?? `Enter ${label}` });
-  }
-  for (const [k, v] of Object.entries(form))
-    if (!(k in values) && typeof v === 'string' && !k.includes('-')) values[k] = v;
-  const result = schema.safeParse(values);
-  if (!result.success) {
-    for (const e of fieldErrorsOf(result.error)) if (!(e.field in dates)) errors.push(e);
-  }
-  return errors.length === 0 && result.success ? { data: result.data, errors } : { errors };
-}
 
 function defaultForce(ctx: Context): string | undefined {
   if (ctx.actor?.policeForceCode) return ctx.actor.policeForceCode;

@@ -111,6 +111,10 @@ export const returnInterview = pgTable(
       .references(() => child.id),
     /** The agency that owns the interview: the placing authority's, or the home authority's. */
     ownerAgencyId: uuid('owner_agency_id').references(() => agency.id),
+    /** The agency that holds it: the owner, or the service the owner commissions to do them. */
+    assignedAgencyId: uuid('assigned_agency_id').references(() => agency.id),
+    remindedAt: timestamp('reminded_at', { withTimezone: true }),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     status: text('status', { enum: returnInterviewStatuses }).notNull().default('due'),
     offeredAt: timestamp('offered_at', { withTimezone: true }),
@@ -136,6 +140,7 @@ export const returnInterview = pgTable(
   },
   (t) => [
     index('return_interview_queue_idx').on(t.ownerAgencyId, t.status, t.dueAt),
+    index('return_interview_assigned_idx').on(t.assignedAgencyId, t.status, t.dueAt),
     check(
       'return_interview_status_known',
       sql`${t.status} in ('due', 'offered', 'accepted', 'declined', 'held')`,

@@ -51,3 +51,20 @@ export const agency = pgTable(
     index('agency_name_idx').on(t.name),
   ],
 );
+
+/** A service one agency commissions from another: a local authority's return interviews done by a charity. */
+export const commission = pgTable(
+  'commission',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    commissionerAgencyId: uuid('commissioner_agency_id')
+      .notNull()
+      .references(() => agency.id),
+    providerAgencyId: uuid('provider_agency_id')
+      .notNull()
+      .references(() => agency.id),
+    service: text('service', { enum: ['return_interviews'] }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('commission_commissioner_idx').on(t.commissionerAgencyId, t.service)],
+);

@@ -46,6 +46,7 @@ interface NavItem {
 const navItems: NavItem[] = [
   { href: '/', text: 'Home' },
   { href: '/children', text: 'Children', permission: 'child:view' },
+  { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
   { href: '/audit', text: 'Audit log', permission: 'audit:view' },

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
+import { contextFor } from '../../../test/support/contexts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** A looked-after child of Leeds who went missing and came back at `returned`. */
+async function returnedChild(familyName: string, returned: string) {
+  const social = await contextFor(t, 'social.mash@lantern.invalid');
+  const officer = await contextFor(t, 'police.mash@lantern.invalid');
+  const childId = await t.services.children.create(social, {
+    givenName: 'Back',
+    familyName,
+    lookedAfter: true,
+    responsibleAuthorityCode: 'E08000035',
+  });
+  const started = new Date(new Date(returned).getTime() - 5 * 3_600_000);
+  const id = await t.services.episodes.report(social, childId, { kind: 'missing', startedAt: started, policeForceCode: 'E23000010' });
+  return t.services.episodes.close(officer, id, { endedAt: new Date(returned) });
+}
+
+describe('return interviews', () => {
+  it('puts the commissioned service’s interviews in its queue, soonest due first, overdue ones leading', async () => {
+    t.clock.set('2026-05-10T12:00:00Z');
+    const later = await returnedChild('Later', '2026-05-10T09:00:00Z');
+    const overdue = await returnedChild('Overdue', '2026-05-05T09:00:00Z');
+    const worker = await contextFor(t, 'return.worker@lantern.invalid');
+    const queue = await t.services.returnInterviews.queue(worker);
+    expect(queue.map((r) => r.interview.id)).toEqual([overdue.returnInterviewId, later.returnInterviewId]);
+
+    const browser = new Browser(t.app);
+    await browser.signIn('return.worker@lantern.invalid');
+    const page = await browser.get('/return-interviews');
+    expect(page.body).toContain('Overdue by 51 hours');
+    expect(page.body).toContain('Due in 69 hours');
+    expect(page.body.indexOf('Overdue')).toBeLessThan(page.body.indexOf('Later'));
+  });
+
+  it('records the interview only with an independent interviewer or the child’s chosen trusted adult', async () => {
+    t.clock.set('2026-05-12T12:00:00Z');
+    const { returnInterviewId } = await returnedChild('Interviewed', '2026-05-12T08:00:00Z');
+    const browser = new Browser(t.app);
+    await browser.signIn('return.worker@lantern.invalid');
+    await browser.get(`/return-interviews/${returnInterviewId}`);
+    const held = {
+      outcome: 'held',
+      'heldAt-day': '12',
+      'heldAt-month': '5',
+      'heldAt-year': '2026',
+      'heldAt-hour': '11',
+      'heldAt-minute': '00',
+      heldWhere: 'Library',
+      interviewerName: 'Leon Marsh',
+      interviewerRole: 'Return interview worker',
+      whyLeft: 'Argument at the home',
+    };
+    const notIndependent = await browser.post(`/return-interviews/${returnInterviewId}`, {
+      ...held,
+      interviewerIndependent: 'no',
+      trustedAdultChosenByChild: 'no',
+    });
+    expect(notIndependent.statusCode).toBe(400);
+    expect(notIndependent.body).toContain('must be independent of the child’s care');
+    expect(notIndependent.body).toContain('value="Library"');
+    const ok = await browser.post(`/return-interviews/${returnInterviewId}`, { ...held, interviewerIndependent: 'yes' });
+    expect(ok.statusCode).toBe(303);
+    const worker = await contextFor(t, 'return.worker@lantern.invalid');
+    const row = await t.services.returnInterviews.get(worker, returnInterviewId);
+    expect(row.interview).toMatchObject({ status: 'held', whyLeft: 'Argument at the home', interviewerIndependent: true });
+    expect((await t.services.returnInterviews.queue(worker)).map((r) => r.interview.id)).not.toContain(returnInterviewId);
+  });
+
+  it('hides another agency’s interviews', async () => {
+    t.clock.set('2026-05-13T12:00:00Z');
+    const { returnInterviewId } = await returnedChild('Private', '2026-05-13T08:00:00Z');
+    const york = new Browser(t.app);
+    await york.signIn('neighbour.social@lantern.invalid');
+    expect((await york.get(`/return-interviews/${returnInterviewId}`)).statusCode).toBe(404);
+  });
+});

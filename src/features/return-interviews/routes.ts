@@ -1,0 +1,96 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  asFormErrors,
+  type Form,
+  type FormErrors,
+  formErrors,
+  parseForm,
+  text,
+} from '../../platform/http/forms';
+import { formatDateTime } from '../../platform/views/filters';
+import type { Services } from '../../services';
+import { queueRows, timeLeft } from './presenters';
+import { declineInterview, holdInterview, offerInterview } from './schemas';
+
+export function registerReturnInterviewRoutes(web: FastifyInstance, services: Services): void {
+  const { returnInterviews } = services;
+  type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+  web.get('/return-interviews', { config: { access: 'return-interview:record' } }, async (request, reply) => {
+    const rows = await returnInterviews.queue(request.ctx);
+    return reply.render('return-interviews/views/queue.njk', {
+      pageTitle: 'Return interviews',
+      rows: queueRows(rows, services.clock.now()),
+      overdue: rows.filter((r) => r.interview.dueAt < services.clock.now()).length,
+    });
+  });
+
+  const page = async (
+    request: IdRequest,
+    reply: FastifyReply,
+    id: string,
+    values: Form = {},
+    errors: Partial<FormErrors> = {},
+    status = 200,
+  ) => {
+    const row = await returnInterviews.get(request.ctx, id);
+    const now = services.clock.now();
+    return reply.code(status).render('return-interviews/views/interview.njk', {
+      pageTitle: 'Return interview',
+      backLink: '/return-interviews',
+      row,
+      due: formatDateTime(row.interview.dueAt),
+      left: timeLeft(row.interview.dueAt, now),
+      finished: row.interview.status === 'held' || row.interview.status === 'declined',
+      values,
+      ...errors,
+    });
+  };
+
+  web.get(
+    '/return-interviews/:id',
+    { config: { access: 'return-interview:record' } },
+    async (request: IdRequest, reply) => {
+      const id = z.uuid().safeParse(request.params.id);
+      return id.success ? page(request, reply, id.data) : reply.callNotFound();
+    },
+  );
+
+  web.post(
+    '/return-interviews/:id',
+    { config: { access: 'return-interview:record' } },
+    async (request: IdRequest, reply) => {
+      const id = z.uuid().safeParse(request.params.id);
+      if (!id.success) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const outcome = text(form, 'outcome');
+      const parsed =
+        outcome === 'offered'
+          ? parseForm(offerInterview, form, { offeredAt: { label: 'when the interview was offered' } })
+          : outcome === 'declined'
+            ? parseForm(declineInterview, form, {})
+            : outcome === 'held'
+              ? parseForm(
+                  holdInterview,
+                  form,
+                  { heldAt: { label: 'when the interview was held' } },
+                  {
+                    interviewerIndependent:
+                      text(form, 'interviewerIndependent') === undefined
+                        ? undefined
+                        : text(form, 'interviewerIndependent') === 'yes',
+                    trustedAdultChosenByChild: text(form, 'trustedAdultChosenByChild') === 'yes',
+                  },
+                )
+              : { errors: [{ field: 'outcome', message: 'Select what happened' }] };
+      if (!parsed.data) return page(request, reply, id.data, form, formErrors(parsed.errors), 400);
+      try {
+        await returnInterviews.record(request.ctx, id.data, parsed.data);
+      } catch (error) {
+        return page(request, reply, id.data, form, asFormErrors(error), 400);
+      }
+      return reply.redirect(`/return-interviews/${id.data}`, 303);
+    },
+  );
+}
