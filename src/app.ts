@@ -17,6 +17,7 @@ import Fastify, {
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import nunjucks from 'nunjucks';
+import { registerAlertRoutes } from './features/alerts/routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerReturnInterviewRoutes } from './features/return-interviews/routes';
@@ -205,6 +206,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerChildRoutes(web, services);
     registerEpisodeRoutes(web, services);
     registerReturnInterviewRoutes(web, services);
+    registerAlertRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

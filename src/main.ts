@@ -2,9 +2,9 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './platform/context';
 import { openConfiguredDatabase } from './platform/db/open';
-import { startWorkers } from './platform/jobs/workers';
 import { createServices } from './services';
 import { isEmpty, seedDemo } from './synth/demo';
+import { startWorkers } from './workers';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {

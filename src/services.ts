@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import { AlertsService } from './features/alerts/alerts.service';
 import { ChildrenService } from './features/children/children.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
@@ -8,6 +9,7 @@ import { createPlatformServices, type PlatformServices } from './platform/servic
 
 /** Every service of the hub: the platform's and each feature's. The composition root. */
 export interface Services extends PlatformServices {
+  alerts: AlertsService;
   children: ChildrenService;
   episodes: EpisodesService;
   returnInterviews: ReturnInterviewsService;
@@ -15,10 +17,12 @@ export interface Services extends PlatformServices {
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
   const platform = createPlatformServices(database, config, clock);
+  const alerts = new AlertsService(platform.withTransaction, platform.mail, config);
   return {
     ...platform,
+    alerts,
     children: new ChildrenService(platform.withTransaction),
-    episodes: new EpisodesService(platform.withTransaction),
-    returnInterviews: new ReturnInterviewsService(platform.withTransaction),
+    episodes: new EpisodesService(platform.withTransaction, alerts),
+    returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

@@ -6,6 +6,7 @@ import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
+import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
 import * as repo from './episodes.repository';
 import type { CloseEpisode, GradeEpisode, ReportEpisode } from './schemas';
@@ -23,7 +24,10 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export class EpisodesService {
-  constructor(private readonly withTransaction: WithTransaction) {}
+  constructor(
+    private readonly withTransaction: WithTransaction,
+    private readonly alerts: AlertsService,
+  ) {}
 
   private async visibleEpisode(tx: Tx, ctx: Context, id: string) {
     const row = await repo.findEpisode(tx, id, childVisibleTo(ctx, child.id));
@@ -74,6 +78,28 @@ export class EpisodesService {
           createdAt: now,
         });
         const forceAgency = await repo.policeAgencyOf(tx, input.policeForceCode);
+        const placing = found.responsibleAuthorityCode
+          ? await repo.authorityAgencyOf(tx, found.responsibleAuthorityCode)
+          : null;
+        if (placing) {
+          await children.grantAccess(tx, {
+            childId,
+            agencyId: placing,
+            basis: 'placing_authority',
+            sourceId: id,
+            validFrom: now,
+          });
+        }
+        // Everyone who should know hears at once: the placing authority, the force, and the reporter's agency
+        // (a children's home). The host authority joins when placements record where the child lives.
+        await this.alerts.raise(tx, ctx, {
+          kind: 'episode-reported',
+          agencyIds: [placing, forceAgency, ctx.actor.agencyId],
+          childId,
+          subjectType: 'episode',
+          subjectId: id,
+          key: `episode-reported:${id}`,
+        });
         if (forceAgency) {
           await children.grantAccess(tx, {
             childId,
@@ -149,6 +175,25 @@ export class EpisodesService {
         gradedByUserId: ctx.actor.userId,
         nextReviewAt: input.nextReviewAt ?? null,
       });
+      if (input.grade === 'high') {
+        // High risk: immediate deployment, and children's social care told at once.
+        const forceAgency = row.episode.policeForceCode
+          ? await repo.policeAgencyOf(tx, row.episode.policeForceCode)
+          : null;
+        const placing = row.child.responsibleAuthorityCode
+          ? await repo.authorityAgencyOf(tx, row.child.responsibleAuthorityCode)
+          : null;
+        await this.alerts.raise(tx, ctx, {
+          kind: 'episode-graded-high',
+          agencyIds: [forceAgency, placing, row.episode.reportedByAgencyId],
+          childId: row.child.id,
+          subjectType: 'episode',
+          subjectId: id,
+          priority: 'high',
+          alsoEmailRole: { role: 'missing_coordinator', agencyIds: [forceAgency] },
+          key: `episode-graded-high:${id}:${now.toISOString()}`,
+        });
+      }
       await recordAudit(tx, ctx, {
         action: 'episode.grade',
         subjectType: 'episode',

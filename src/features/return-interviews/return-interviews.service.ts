@@ -1,16 +1,87 @@
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError } from '../../platform/http/errors';
+import type { AlertsService } from '../alerts/alerts.service';
 import { episode, returnInterview } from '../episodes/tables';
 import type { RecordInterview } from './schemas';
 
+/** Reminders go this long before the deadline. */
+export const REMINDER_BEFORE_MS = 24 * 3_600_000;
+
 export class ReturnInterviewsService {
-  constructor(private readonly withTransaction: WithTransaction) {}
+  constructor(
+    private readonly withTransaction: WithTransaction,
+    private readonly alerts: AlertsService,
+  ) {}
+
+  /**
+   * The return-interview.check job: a reminder to the holding agency 24 hours before the deadline,
+   * and an escalation to the owner and the force's missing-from-home coordinators once it passes.
+   * Idempotent: each interview is marked as it is reminded or escalated, in the same transaction
+   * as its alerts and emails, so a second run finds nothing to do.
+   */
+  async remindAndEscalate(ctx: Context): Promise<{ reminded: number; escalated: number }> {
+    const now = ctx.clock.now();
+    const open = inArray(returnInterview.status, ['due', 'offered', 'accepted']);
+    return this.withTransaction(async (tx) => {
+      const reminded = await tx
+        .update(returnInterview)
+        .set({ remindedAt: now })
+        .where(
+          and(
+            open,
+            isNull(returnInterview.remindedAt),
+            gt(returnInterview.dueAt, now),
+            lte(returnInterview.dueAt, new Date(now.getTime() + REMINDER_BEFORE_MS)),
+          ),
+        )
+        .returning();
+      for (const ri of reminded) {
+        await this.alerts.raise(tx, ctx, {
+          kind: 'return-interview-due-soon',
+          agencyIds: [ri.assignedAgencyId ?? ri.ownerAgencyId],
+          childId: ri.childId,
+          subjectType: 'return_interview',
+          subjectId: ri.id,
+          key: `return-interview-due-soon:${ri.id}`,
+        });
+      }
+      const escalated = await tx
+        .update(returnInterview)
+        .set({ escalatedAt: now })
+        .where(and(open, isNull(returnInterview.escalatedAt), lte(returnInterview.dueAt, now)))
+        .returning();
+      for (const ri of escalated) {
+        const [ep] = await tx
+          .select({ forceCode: episode.policeForceCode })
+          .from(episode)
+          .where(eq(episode.id, ri.episodeId));
+        const [force] = ep?.forceCode
+          ? await tx
+              .select({ id: agency.id })
+              .from(agency)
+              .where(and(eq(agency.type, 'police_force'), eq(agency.policeForceCode, ep.forceCode)))
+          : [];
+        await this.alerts.raise(tx, ctx, {
+          kind: 'return-interview-overdue',
+          agencyIds: [ri.ownerAgencyId, ri.assignedAgencyId, force?.id],
+          childId: ri.childId,
+          subjectType: 'return_interview',
+          subjectId: ri.id,
+          priority: 'high',
+          alsoEmailRole: { role: 'missing_coordinator', agencyIds: [force?.id] },
+          key: `return-interview-overdue:${ri.id}`,
+        });
+      }
+      return { reminded: reminded.length, escalated: escalated.length };
+    });
+  }
 
   /** The actor's agency's open interviews, soonest due first, so overdue ones lead. */
   async queue(ctx: Context) {

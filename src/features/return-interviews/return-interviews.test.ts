@@ -21,7 +21,11 @@ async function returnedChild(familyName: string, returned: string) {
     responsibleAuthorityCode: 'E08000035',
   });
   const started = new Date(new Date(returned).getTime() - 5 * 3_600_000);
-  const id = await t.services.episodes.report(social, childId, { kind: 'missing', startedAt: started, policeForceCode: 'E23000010' });
+  const id = await t.services.episodes.report(social, childId, {
+    kind: 'missing',
+    startedAt: started,
+    policeForceCode: 'E23000010',
+  });
   return t.services.episodes.close(officer, id, { endedAt: new Date(returned) });
 }
 
@@ -68,12 +72,21 @@ describe('return interviews', () => {
     expect(notIndependent.statusCode).toBe(400);
     expect(notIndependent.body).toContain('must be independent of the child’s care');
     expect(notIndependent.body).toContain('value="Library"');
-    const ok = await browser.post(`/return-interviews/${returnInterviewId}`, { ...held, interviewerIndependent: 'yes' });
+    const ok = await browser.post(`/return-interviews/${returnInterviewId}`, {
+      ...held,
+      interviewerIndependent: 'yes',
+    });
     expect(ok.statusCode).toBe(303);
     const worker = await contextFor(t, 'return.worker@lantern.invalid');
     const row = await t.services.returnInterviews.get(worker, returnInterviewId);
-    expect(row.interview).toMatchObject({ status: 'held', whyLeft: 'Argument at the home', interviewerIndependent: true });
-    expect((await t.services.returnInterviews.queue(worker)).map((r) => r.interview.id)).not.toContain(returnInterviewId);
+    expect(row.interview).toMatchObject({
+      status: 'held',
+      whyLeft: 'Argument at the home',
+      interviewerIndependent: true,
+    });
+    expect((await t.services.returnInterviews.queue(worker)).map((r) => r.interview.id)).not.toContain(
+      returnInterviewId,
+    );
   });
 
   it('hides another agency’s interviews', async () => {

@@ -45,6 +45,7 @@ interface NavItem {
 
 const navItems: NavItem[] = [
   { href: '/', text: 'Home' },
+  { href: '/alerts', text: 'Alerts', permission: 'child:view' },
   { href: '/children', text: 'Children', permission: 'child:view' },
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },

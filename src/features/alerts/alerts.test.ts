@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
+import { contextFor } from '../../../test/support/contexts';
+import { startSmtpPeer, waitFor } from '../../../test/support/smtp';
+import { systemContext } from '../../platform/context';
+import { startWorkers } from '../../workers';
+
+let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
+let t: TestApp;
+beforeAll(async () => {
+  smtp = await startSmtpPeer();
+  t = await buildTestApp({ smtpUrl: smtp.url });
+  await startWorkers(t.services, 0.5);
+});
+afterAll(async () => {
+  await t.close();
+  await smtp.close();
+});
+
+const mailTo = (address: string, subject: string) =>
+  smtp.received.filter((m) => m.to.includes(address) && m.raw.includes(subject));
+
+async function lookedAfterChild(familyName: string) {
+  const social = await contextFor(t, 'social.mash@lantern.invalid');
+  return t.services.children.create(social, {
+    givenName: 'Alerted',
+    familyName,
+    lookedAfter: true,
+    responsibleAuthorityCode: 'E08000035',
+  });
+}
+
+describe('alerts between agencies', () => {
+  it('tells the placing authority, the force and the reporting home at once, in the inbox and by email without names', async () => {
+    t.clock.set('2026-06-01T20:00:00Z');
+    const childId = await lookedAfterChild('Reported');
+    const home = await contextFor(t, 'home.staff@lantern.invalid');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    // The home can see the child once it is placed there; for now grant it as a share.
+    await t.services.withTransaction(async (tx) => {
+      const { grantAccess } = await import('../children/children.repository');
+      await grantAccess(tx, {
+        childId,
+        agencyId: home.actor?.agencyId ?? '',
+        basis: 'home',
+        validFrom: t.clock.now(),
+      });
+    });
+    await t.services.episodes.report(home, childId, {
+      kind: 'missing',
+      startedAt: new Date('2026-06-01T19:00:00Z'),
+      policeForceCode: 'E23000010',
+    });
+    for (const duty of [
+      'duty.la@lantern.invalid',
+      'duty.police@lantern.invalid',
+      'duty.homes@lantern.invalid',
+    ]) {
+      const mail = await waitFor(() => mailTo(duty, 'reported missing or absent')[0]);
+      expect(mail.raw).not.toContain('Reported');
+      expect(mail.raw).toContain('/episodes/');
+    }
+    const officer = new Browser(t.app);
+    await officer.signIn('police.mash@lantern.invalid');
+    const inbox = await officer.get('/alerts');
+    expect(inbox.body).toContain('Alerted Reported');
+    const socialInbox = await t.services.alerts.inbox(social);
+    expect(socialInbox.some((a) => a.child.id === childId)).toBe(true);
+  });
+
+  it('emails the force’s missing-from-home coordinator at once when the risk is graded high', async () => {
+    t.clock.set('2026-06-02T20:00:00Z');
+    const childId = await lookedAfterChild('Graded');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const officer = await contextFor(t, 'police.mash@lantern.invalid');
+    const id = await t.services.episodes.report(social, childId, {
+      kind: 'missing',
+      startedAt: new Date('2026-06-02T19:00:00Z'),
+      policeForceCode: 'E23000010',
+    });
+    await t.services.episodes.grade(officer, id, {
+      grade: 'high',
+      rationale: 'Seen with an adult of concern',
+    });
+    const mail = await waitFor(() => mailTo('coordinator@lantern.invalid', 'graded high risk')[0]);
+    expect(mail.raw).toContain(`/episodes/${id}`);
+  });
+
+  it('reminds 24 hours before the deadline and escalates after it, one email each however often the job runs', async () => {
+    t.clock.set('2026-06-03T10:00:00Z');
+    const childId = await lookedAfterChild('Reminded');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const id = await t.services.episodes.report(social, childId, {
+      kind: 'missing',
+      startedAt: new Date('2026-06-03T08:00:00Z'),
+      policeForceCode: 'E23000010',
+    });
+    const { returnInterviewId } = await t.services.episodes.close(social, id, {
+      endedAt: new Date('2026-06-03T09:00:00Z'),
+    });
+    const system = () => systemContext(t.clock, 'test-job');
+
+    expect(await t.services.returnInterviews.remindAndEscalate(system())).toEqual({
+      reminded: 0,
+      escalated: 0,
+    });
+    t.clock.set('2026-06-05T10:00:00Z'); // 23 hours before the deadline
+    expect(await t.services.returnInterviews.remindAndEscalate(system())).toEqual({
+      reminded: 1,
+      escalated: 0,
+    });
+    expect(await t.services.returnInterviews.remindAndEscalate(system())).toEqual({
+      reminded: 0,
+      escalated: 0,
+    });
+    await waitFor(() => mailTo('duty.voluntary@lantern.invalid', 'due within 24 hours')[0]);
+
+    t.clock.set('2026-06-06T09:30:00Z'); // half an hour past the deadline
+    await t.services.returnInterviews.remindAndEscalate(system());
+    await t.services.returnInterviews.remindAndEscalate(system());
+    await waitFor(() => mailTo('coordinator@lantern.invalid', 'return interview is overdue')[0]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(mailTo('duty.voluntary@lantern.invalid', 'due within 24 hours')).toHaveLength(1);
+    expect(mailTo('coordinator@lantern.invalid', 'return interview is overdue')).toHaveLength(1);
+    expect(returnInterviewId).toBeTruthy();
+  });
+});

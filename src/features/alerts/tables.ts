@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { child } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
+import { appUser } from '../../platform/auth/tables';
+
+export const alertKinds = [
+  'episode-reported',
+  'episode-graded-high',
+  'return-interview-due-soon',
+  'return-interview-overdue',
+] as const;
+export type AlertKind = (typeof alertKinds)[number];
+
+/**
+ * An alert in an agency's duty inbox. It holds ids and a kind, never names: the page shows the
+ * child's name only to someone whose agency may see the child. Someone acknowledges each one.
+ */
+export const alert = pgTable(
+  'alert',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agencyId: uuid('agency_id')
+      .notNull()
+      .references(() => agency.id),
+    kind: text('kind', { enum: alertKinds }).notNull(),
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => child.id),
+    /** The record the alert is about: an episode or a return interview. */
+    subjectType: text('subject_type').notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    priority: text('priority', { enum: ['high', 'normal'] })
+      .notNull()
+      .default('normal'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedByUserId: uuid('acknowledged_by_user_id').references(() => appUser.id),
+  },
+  (t) => [
+    index('alert_inbox_idx').on(t.agencyId, t.acknowledgedAt, t.createdAt),
+    check('alert_priority_known', sql`${t.priority} in ('high', 'normal')`),
+  ],
+);

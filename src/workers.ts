@@ -1,0 +1,16 @@
+import { systemContext } from './platform/context';
+import { startWorkers as startPlatformWorkers } from './platform/jobs/workers';
+import type { Services } from './services';
+
+/** The platform's workers and the features' scheduled checks. */
+export async function startWorkers(services: Services, pollingIntervalSeconds = 2): Promise<void> {
+  await startPlatformWorkers(services, pollingIntervalSeconds);
+  await services.jobs.work(
+    'return-interview.check',
+    async (_data, job) => {
+      await services.returnInterviews.remindAndEscalate(systemContext(services.clock, `job-${job.id}`));
+    },
+    pollingIntervalSeconds,
+  );
+  await services.jobs.schedule('return-interview.check', '*/15 * * * *');
+}
