@@ -24,6 +24,10 @@ const envSchema = z
     LANTERN_DEMO_PASSWORD: z.string().min(8).default('lantern-demo-password'),
     LANTERN_BASE_URL: z.string().url().optional(),
     TRUST_PROXY: flag.default(false),
+    REPEAT_MISSING_COUNT: z.coerce.number().int().min(2).default(3),
+    REPEAT_MISSING_DAYS: z.coerce.number().int().min(1).default(90),
+    REPEAT_ABSENCE_COUNT: z.coerce.number().int().min(2).default(3),
+    REPEAT_ABSENCE_DAYS: z.coerce.number().int().min(1).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -68,6 +72,8 @@ export interface Config {
   requireSecondFactor: boolean;
   session: { idleMinutes: number; absoluteHours: number };
   lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
+  /** Flag rules: so many episodes within so many days. Absences count towards repeat missing too. */
+  flags: { repeatMissing: { count: number; days: number }; repeatAbsence: { count: number; days: number } };
 }
 
 export class ConfigError extends Error {}
@@ -100,6 +106,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     requireSecondFactor: production,
     session: { idleMinutes: 30, absoluteHours: 12 },
     lockout: { maxFailures: 5, windowMinutes: 15, lockMinutes: 15 },
+    flags: {
+      repeatMissing: { count: env.REPEAT_MISSING_COUNT, days: env.REPEAT_MISSING_DAYS },
+      repeatAbsence: { count: env.REPEAT_ABSENCE_COUNT, days: env.REPEAT_ABSENCE_DAYS },
+    },
   };
 }
 

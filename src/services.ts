@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { AlertsService } from './features/alerts/alerts.service';
 import { ChildrenService } from './features/children/children.service';
 import { EpisodesService } from './features/episodes/episodes.service';
+import { FlagsService } from './features/episodes/flags.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
@@ -12,6 +13,7 @@ export interface Services extends PlatformServices {
   alerts: AlertsService;
   children: ChildrenService;
   episodes: EpisodesService;
+  flags: FlagsService;
   returnInterviews: ReturnInterviewsService;
 }
 
@@ -23,6 +25,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     alerts,
     children: new ChildrenService(platform.withTransaction),
     episodes: new EpisodesService(platform.withTransaction, alerts),
+    flags: new FlagsService(platform.withTransaction, config.flags),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

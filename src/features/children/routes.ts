@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { problemResponses } from '../../platform/auth/api.routes';
 import { ValidationError } from '../../platform/http/errors';
 import { type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
+import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
 import { episodeListRows } from '../episodes/presenters';
 import {
@@ -66,6 +67,21 @@ function fromForm(form: Form): { input: NewChild; errors: { field: string; messa
 
 export function registerChildRoutes(web: FastifyInstance, services: Services): void {
   const { children } = services;
+
+  web.get('/children/repeat-missing', { config: { access: 'child:view' } }, async (request, reply) => {
+    const rows = await services.flags.repeatMissing(request.ctx);
+    const rule = services.config.flags.repeatMissing;
+    return reply.render('children/views/repeat-missing.njk', {
+      pageTitle: 'Children repeatedly missing',
+      rule,
+      rows: rows.map((r) => [
+        {
+          html: `<a class="govuk-link" href="/children/${r.id}">${escapeHtml(`${r.givenName} ${r.familyName}`)}</a>`,
+        },
+        { text: String(r.episodes), format: 'numeric' },
+      ]),
+    });
+  });
 
   web.get('/children', { config: { access: 'child:view' } }, async (request, reply) => {
     const query = (request.query ?? {}) as Record<string, string>;
@@ -144,7 +160,9 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       if (!id.success) return reply.callNotFound();
       const c = await children.get(request.ctx, id.data);
       const episodes = await services.episodes.listForChild(request.ctx, id.data);
+      const flags = await services.flags.forChild(request.ctx, id.data);
       return reply.render('children/views/child.njk', {
+        flags,
         episodeRows: episodeListRows(episodes),
         hasOpenEpisode: episodes.some((e) => e.endedAt === null),
         mayReport: request.ctx.permissions.has('episode:report'),

@@ -47,6 +47,7 @@ const navItems: NavItem[] = [
   { href: '/', text: 'Home' },
   { href: '/alerts', text: 'Alerts', permission: 'child:view' },
   { href: '/children', text: 'Children', permission: 'child:view' },
+  { href: '/children/repeat-missing', text: 'Repeat missing', permission: 'episode:report' },
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
