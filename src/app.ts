@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -20,6 +21,7 @@ import nunjucks from 'nunjucks';
 import { registerAlertRoutes } from './features/alerts/routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
+import { registerHomeRoutes } from './features/homes/routes';
 import { registerReturnInterviewRoutes } from './features/return-interviews/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
@@ -105,6 +107,11 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);
+  // File uploads (registers, photos): fields and the file land in the body, so CSRF reads its token as usual.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20, fieldSize: 100_000 },
+  });
   // Per-address request limits, counted in the database so every process shares them. Routes opt in.
   await app.register(fastifyRateLimit, {
     global: false,
@@ -207,6 +214,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerEpisodeRoutes(web, services);
     registerReturnInterviewRoutes(web, services);
     registerAlertRoutes(web, services);
+    registerHomeRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

@@ -3,6 +3,7 @@ import { AlertsService } from './features/alerts/alerts.service';
 import { ChildrenService } from './features/children/children.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
+import { HomesService } from './features/homes/homes.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
@@ -14,6 +15,7 @@ export interface Services extends PlatformServices {
   children: ChildrenService;
   episodes: EpisodesService;
   flags: FlagsService;
+  homes: HomesService;
   returnInterviews: ReturnInterviewsService;
 }
 
@@ -26,6 +28,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     children: new ChildrenService(platform.withTransaction),
     episodes: new EpisodesService(platform.withTransaction, alerts),
     flags: new FlagsService(platform.withTransaction, config.flags),
+    homes: new HomesService(platform.withTransaction),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

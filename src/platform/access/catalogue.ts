@@ -11,6 +11,8 @@ export const permissions = {
   'episode:grade': 'Grade the risk of an episode (police)',
   'episode:close': 'Record that a child is found or has returned',
   'return-interview:record': 'Record return interviews',
+  'childrens-home:view': 'See the register of children’s homes in your area',
+  'childrens-home:import': 'Import the register of children’s homes',
   'agency:manage-own': 'Manage the users of your own agency',
   'agency:manage-all': 'Manage every agency and its users',
   'user:manage': 'Add, change and disable user accounts',
@@ -26,6 +28,7 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'childrens-home:view',
       'episode:report',
       'episode:grade',
       'episode:close',
@@ -40,6 +43,7 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'childrens-home:view',
       'episode:report',
       'episode:close',
       'home:view',
@@ -53,6 +57,7 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'childrens-home:view',
       'episode:report',
       'episode:grade',
       'episode:close',
@@ -67,6 +72,7 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'childrens-home:view',
       'episode:report',
       'episode:close',
       'return-interview:record',
@@ -85,7 +91,14 @@ export const roles = {
   childrens_home_staff: {
     name: "Children's home staff",
     agencyTypes: ['childrens_home_provider'],
-    permissions: ['episode:report', 'episode:close', 'home:view', 'child:view', 'reference:view'],
+    permissions: [
+      'childrens-home:view',
+      'episode:report',
+      'episode:close',
+      'home:view',
+      'child:view',
+      'reference:view',
+    ],
   },
   health_practitioner: {
     name: 'Health practitioner',
@@ -95,7 +108,7 @@ export const roles = {
   analyst: {
     name: 'Analyst',
     agencyTypes: ['police_force', 'local_authority'],
-    permissions: ['home:view', 'reference:view', 'api-token:own'],
+    permissions: ['childrens-home:view', 'home:view', 'reference:view', 'api-token:own'],
   },
   subgroup_chair: {
     name: 'Subgroup chair',
@@ -118,7 +131,15 @@ export const roles = {
   hub_administrator: {
     name: 'Hub administrator',
     agencyTypes: ['local_authority', 'police_force'],
-    permissions: ['home:view', 'agency:manage-own', 'agency:manage-all', 'user:manage', 'reference:view'],
+    permissions: [
+      'childrens-home:view',
+      'childrens-home:import',
+      'home:view',
+      'agency:manage-own',
+      'agency:manage-all',
+      'user:manage',
+      'reference:view',
+    ],
   },
   auditor: {
     name: 'Auditor',

@@ -49,6 +49,7 @@ const navItems: NavItem[] = [
   { href: '/children', text: 'Children', permission: 'child:view' },
   { href: '/children/repeat-missing', text: 'Repeat missing', permission: 'episode:report' },
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
+  { href: '/homes', text: 'Homes', permission: 'childrens-home:view' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
   { href: '/audit', text: 'Audit log', permission: 'audit:view' },

@@ -1,0 +1,129 @@
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { hasPermission, requirePermission } from '../../platform/access/guard';
+import { localAuthorities } from '../../platform/agencies/reference-data';
+import { agency } from '../../platform/agencies/tables';
+import { recordAudit } from '../../platform/audit/audit';
+import type { Context } from '../../platform/context';
+import type { WithTransaction } from '../../platform/db/transaction';
+import { NotFoundError } from '../../platform/http/errors';
+import { type ParsedRegister, parseRegister } from './register-import';
+import { childrensHome } from './tables';
+
+export type ImportResult =
+  | { ok: true; committed: boolean; total: number; added: number; updated: number }
+  | (Extract<ParsedRegister, { ok: false }> & { committed: false });
+
+/**
+ * Which homes an actor may see: a police force sees the homes in the authorities it covers (seed
+ * 9.6–9.7), a local authority those in its area, a provider its own, a hub administrator all.
+ */
+function homesVisibleTo(ctx: Context): SQL {
+  if (!ctx.actor || !hasPermission(ctx, 'childrens-home:view')) return sql`false`;
+  if (hasPermission(ctx, 'agency:manage-all')) return sql`true`;
+  const { policeForceCode, localAuthorityCode, agencyId, agencyType } = ctx.actor;
+  if (agencyType === 'police_force' && policeForceCode) {
+    const covered = localAuthorities.filter((a) => a.policeForceCode === policeForceCode).map((a) => a.code);
+    return covered.length ? inArray(childrensHome.localAuthorityCode, covered) : sql`false`;
+  }
+  if (agencyType === 'local_authority' && localAuthorityCode)
+    return eq(childrensHome.localAuthorityCode, localAuthorityCode);
+  if (agencyType === 'childrens_home_provider') return eq(childrensHome.providerAgencyId, agencyId);
+  return sql`false`;
+}
+
+export class HomesService {
+  constructor(private readonly withTransaction: WithTransaction) {}
+
+  /**
+   * Imports the register. A dry run reports what would change; a commit writes every row or, when
+   * any row is bad, none. Homes are matched on their URN; providers on their agency's exact name.
+   */
+  async importRegister(ctx: Context, csv: string, commit: boolean): Promise<ImportResult> {
+    requirePermission(ctx, 'childrens-home:import');
+    const parsed = parseRegister(csv);
+    if (!parsed.ok) return { ...parsed, committed: false };
+    const now = ctx.clock.now();
+    const run = async () =>
+      this.withTransaction(async (tx) => {
+        const existing = await tx
+          .select({ urn: childrensHome.urn })
+          .from(childrensHome)
+          .where(
+            inArray(
+              childrensHome.urn,
+              parsed.rows.map((r) => r.urn),
+            ),
+          );
+        const known = new Set(existing.map((e) => e.urn));
+        const providers = await tx
+          .select({ id: agency.id, name: agency.name })
+          .from(agency)
+          .where(eq(agency.type, 'childrens_home_provider'));
+        const providerId = new Map(providers.map((p) => [p.name.toLowerCase(), p.id]));
+        if (commit) {
+          for (const r of parsed.rows) {
+            const values = {
+              urn: r.urn,
+              name: r.name,
+              providerName: r.provider,
+              providerAgencyId: providerId.get(r.provider.toLowerCase()) ?? null,
+              address: r.address,
+              postcode: r.postcode,
+              localAuthorityCode: r.local_authority,
+              registeredPlaces: r.registered_places,
+              status: r.status,
+              importedAt: now,
+            };
+            await tx
+              .insert(childrensHome)
+              .values(values)
+              .onConflictDoUpdate({ target: childrensHome.urn, set: values });
+          }
+          await recordAudit(tx, ctx, {
+            action: 'childrens-home.import',
+            subjectType: 'childrens_home_register',
+          });
+        }
+        const added = parsed.rows.filter((r) => !known.has(r.urn)).length;
+        return {
+          ok: true as const,
+          committed: commit,
+          total: parsed.rows.length,
+          added,
+          updated: parsed.rows.length - added,
+        };
+      });
+    return run();
+  }
+
+  async list(ctx: Context, filter: { localAuthorityCode?: string } = {}) {
+    requirePermission(ctx, 'childrens-home:view');
+    return this.withTransaction((tx) =>
+      tx
+        .select()
+        .from(childrensHome)
+        .where(
+          and(
+            homesVisibleTo(ctx),
+            filter.localAuthorityCode
+              ? eq(childrensHome.localAuthorityCode, filter.localAuthorityCode)
+              : undefined,
+          ),
+        )
+        .orderBy(asc(childrensHome.localAuthorityCode), asc(childrensHome.name))
+        .limit(1000),
+    );
+  }
+
+  async get(ctx: Context, id: string) {
+    requirePermission(ctx, 'childrens-home:view');
+    return this.withTransaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(childrensHome)
+        .where(and(eq(childrensHome.id, id), homesVisibleTo(ctx)));
+      if (!row) throw new NotFoundError();
+      return row;
+    });
+  }
+}

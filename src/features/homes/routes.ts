@@ -1,0 +1,98 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { findLocalAuthority, findPoliceForce } from '../../platform/agencies/reference-data';
+import { formErrors } from '../../platform/http/forms';
+import { escapeHtml } from '../../platform/views/html';
+import type { Services } from '../../services';
+
+export function registerHomeRoutes(web: FastifyInstance, services: Services): void {
+  const { homes } = services;
+
+  web.get('/homes', { config: { access: 'childrens-home:view' } }, async (request, reply) => {
+    const list = await homes.list(request.ctx);
+    const rows = list.map((h) => [
+      { html: `<a class="govuk-link" href="/homes/${h.id}">${escapeHtml(h.name)}</a>` },
+      { text: h.urn },
+      { text: findLocalAuthority(h.localAuthorityCode)?.name ?? h.localAuthorityCode },
+      { text: findPoliceForce(findLocalAuthority(h.localAuthorityCode)?.policeForceCode ?? '')?.name ?? '' },
+      { text: String(h.registeredPlaces), format: 'numeric' },
+      { text: h.status.charAt(0).toUpperCase() + h.status.slice(1) },
+    ]);
+    return reply.render('homes/views/list.njk', {
+      pageTitle: 'Children’s homes',
+      rows,
+      mayImport: request.ctx.permissions.has('childrens-home:import'),
+    });
+  });
+
+  const importPage = (reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) =>
+    reply.code(status).render('homes/views/import.njk', {
+      pageTitle: 'Import the homes register',
+      backLink: '/homes',
+      ...extra,
+    });
+
+  web.get('/homes/import', { config: { access: 'childrens-home:import' } }, (_request, reply) =>
+    importPage(reply),
+  );
+
+  web.post('/homes/import', { config: { access: 'childrens-home:import' } }, async (request, reply) => {
+    const body = (request.body ?? {}) as { register?: unknown; commit?: string; csv?: string };
+    const file = Buffer.isBuffer(body.register) ? body.register.toString('utf8') : body.csv;
+    if (!file || file.trim() === '') {
+      return importPage(
+        reply,
+        { ...formErrors([{ field: 'register', message: 'Select the register file (CSV)' }]) },
+        400,
+      );
+    }
+    const commit = body.commit === 'yes';
+    const result = await homes.importRegister(request.ctx, file, commit);
+    if (!result.ok) {
+      const summary = result.fileProblem
+        ? [{ field: 'register', message: result.fileProblem }]
+        : [
+            {
+              field: 'register',
+              message: `${result.rowProblems.length} rows have problems; nothing was imported`,
+            },
+          ];
+      const problemRows = result.rowProblems.map((p) => [
+        { text: String(p.line) },
+        { text: p.urn },
+        { text: p.problems.join('; ') },
+      ]);
+      return importPage(reply, { ...formErrors(summary), result, problemRows }, 400);
+    }
+    // A dry run carries the file forward, so the commit sends exactly what was checked.
+    return importPage(reply, { result, csv: commit ? null : file });
+  });
+
+  web.get(
+    '/homes/:id',
+    { config: { access: 'childrens-home:view' } },
+    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const id = z.uuid().safeParse(request.params.id);
+      if (!id.success) return reply.callNotFound();
+      const h = await homes.get(request.ctx, id.data);
+      const authority = findLocalAuthority(h.localAuthorityCode);
+      return reply.render('homes/views/home.njk', {
+        pageTitle: h.name,
+        backLink: '/homes',
+        home: h,
+        rows: [
+          { key: { text: 'Ofsted URN' }, value: { text: h.urn } },
+          { key: { text: 'Provider' }, value: { text: h.providerName } },
+          { key: { text: 'Address' }, value: { text: `${h.address}, ${h.postcode}` } },
+          { key: { text: 'Local authority' }, value: { text: authority?.name ?? h.localAuthorityCode } },
+          {
+            key: { text: 'Police force' },
+            value: { text: findPoliceForce(authority?.policeForceCode ?? '')?.name ?? '' },
+          },
+          { key: { text: 'Registered places' }, value: { text: String(h.registeredPlaces) } },
+          { key: { text: 'Status' }, value: { text: h.status } },
+        ],
+      });
+    },
+  );
+}
