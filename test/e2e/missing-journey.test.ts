@@ -34,7 +34,7 @@ function fillDateTime(
 
 describe('a child goes missing from a children’s home', () => {
   it('home reports → force grades high → coordinator emailed → closed → return interview due in 72 hours is recorded', async () => {
-    h.clock.set('2026-03-28T21:00:00Z');
+    h.clock.set('2026-03-28T21:50:00Z');
     const social = await contextFor(h, 'social.mash@lantern.invalid');
     const home = await contextFor(h, 'home.staff@lantern.invalid');
     const childId = await h.services.children.create(social, {
@@ -97,7 +97,7 @@ describe('a child goes missing from a children’s home', () => {
     );
     expect(coordinatorMail.raw).not.toContain('Examplewood');
 
-    h.clock.set('2026-03-28T23:00:00Z');
+    h.clock.set('2026-03-28T22:10:00Z'); // within the 30 idle minutes of the signed-in officer
     await fillDateTime('endedAt', { day: '28', month: '3', year: '2026', hour: '22', minute: '00' })(officer);
     await officer.getByLabel('Where were they found?').fill('Bus station');
     await officer.getByRole('button', { name: 'Close episode' }).click();
@@ -114,10 +114,12 @@ describe('a child goes missing from a children’s home', () => {
     expect(await worker.locator('main').textContent()).toContain('Due in 72 hours');
     await expectAccessible(worker, 'return interview queue');
     await worker.getByRole('link', { name: 'Jordan Examplewood' }).click();
-    await worker.getByRole('button', { name: 'Save' }).click();
-    expect(await worker.locator('.govuk-error-summary').textContent()).toContain('Select what happened');
+    await expectAccessible(worker, 'return interview');
+    await worker.getByRole('button', { name: 'Save the interview' }).click();
+    expect(await worker.locator('.govuk-error-summary').textContent()).toContain(
+      'Enter when the interview was held',
+    );
     await expectAccessible(worker, 'return interview with errors');
-    await worker.getByLabel('The interview was held').check();
     await fillDateTime('heldAt', { day: '29', month: '3', year: '2026', hour: '10', minute: '00' })(worker);
     await worker.getByLabel('Where was it held?').fill('Youth centre');
     await worker.getByLabel('Interviewer’s name').fill('Leon Marsh');
@@ -127,7 +129,7 @@ describe('a child goes missing from a children’s home', () => {
       .getByLabel('Yes')
       .check();
     await worker.getByLabel('Why did they leave?').fill('Wanted to see an older friend');
-    await worker.getByRole('button', { name: 'Save' }).click();
+    await worker.getByRole('button', { name: 'Save the interview' }).click();
     expect(await worker.locator('main').textContent()).toContain('Held');
     await expectAccessible(worker, 'return interview held');
   });
