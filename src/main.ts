@@ -4,6 +4,7 @@ import { systemClock } from './platform/context';
 import { openConfiguredDatabase } from './platform/db/open';
 import { createServices } from './services';
 import { isEmpty, seedDemo } from './synth/demo';
+import { seedDemoRecords } from './synth/demo-records';
 import { startWorkers } from './workers';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   const services = createServices(database, config, systemClock);
   if (config.demo && (await isEmpty(services.withTransaction))) {
     const { users } = await seedDemo(services.withTransaction, systemClock, config.demoPassword);
-    console.log(`Demo data loaded: ${users} demo users (see README for sign-ins).`);
+    await seedDemoRecords(services.withTransaction, systemClock);
+    console.log(`Demo data loaded: ${users} demo users (see README for sign-ins) and synthetic children.`);
   }
   await startWorkers(services);
   const { app } = await createApp(services);

@@ -9,8 +9,9 @@ import { openConfiguredDatabase } from '../platform/db/open';
 import { ValidationError } from '../platform/http/errors';
 import { createServices, type Services } from '../services';
 import { seedDemo } from '../synth/demo';
+import { seedDemoRecords } from '../synth/demo-records';
 import { commandLineContext } from './context';
-import { listUsersForCli, resolveAgency } from './queries';
+import { hasNoChildren, listUsersForCli, resolveAgency } from './queries';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -80,6 +81,10 @@ export function buildProgram(io: CliIo): { program: Command; exitCode(): number 
           opts.password ?? config.demoPassword,
         );
         io.out(`Demo data loaded: ${users} new users.`);
+        if (await hasNoChildren(services)) {
+          await seedDemoRecords(services.withTransaction, systemClock);
+          io.out('Synthetic children, homes, episodes and return interviews loaded.');
+        }
         return 0;
       });
     });

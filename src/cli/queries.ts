@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { child } from '../platform/access/tables';
 import { agency } from '../platform/agencies/tables';
 import { listUsers } from '../platform/auth/users.repository';
 import type { Services } from '../services';
@@ -17,4 +18,9 @@ export async function resolveAgency(services: Services, nameOrId: string): Promi
 
 export function listUsersForCli(services: Services) {
   return services.withTransaction((tx) => listUsers(tx, undefined));
+}
+
+export async function hasNoChildren(services: Services): Promise<boolean> {
+  const [row] = await services.withTransaction((tx) => tx.select({ n: count() }).from(child));
+  return Number(row?.n ?? 0) === 0;
 }

@@ -1,0 +1,74 @@
+import { count, isNull, lt, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../test/support/app';
+import { contextFor } from '../../test/support/contexts';
+import { episode, returnInterview } from '../features/episodes/tables';
+import { child } from '../platform/access/tables';
+import { seedDemoRecords } from './demo-records';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+  t.clock.set('2026-11-26T12:00:00Z');
+  await seedDemoRecords(t.services.withTransaction, t.clock);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const one = async <T>(q: Promise<T[]>) => (await q)[0];
+
+describe('demo records', () => {
+  it('makes the demo scale: 400 children and about 3,000 episodes, a few open', async () => {
+    const children = await one(t.services.withTransaction((tx) => tx.select({ n: count() }).from(child)));
+    expect(Number(children?.n)).toBe(400);
+    const episodes = await one(t.services.withTransaction((tx) => tx.select({ n: count() }).from(episode)));
+    expect(Number(episodes?.n)).toBeGreaterThan(2_500);
+    expect(Number(episodes?.n)).toBeLessThanOrEqual(3_000);
+    const open = await one(
+      t.services.withTransaction((tx) =>
+        tx.select({ n: count() }).from(episode).where(isNull(episode.endedAt)),
+      ),
+    );
+    expect(Number(open?.n)).toBeGreaterThan(0);
+  });
+
+  it('has evening and night peaks, overdue return interviews and repeat-missing children', async () => {
+    const evening = await one(
+      t.services.withTransaction((tx) =>
+        tx
+          .select({
+            share: sql<number>`avg(case when extract(hour from ${episode.startedAt}) >= 16 or extract(hour from ${episode.startedAt}) < 3 then 1.0 else 0.0 end)::float`,
+          })
+          .from(episode),
+      ),
+    );
+    expect(Number(evening?.share)).toBeGreaterThan(0.6);
+    const overdue = await one(
+      t.services.withTransaction((tx) =>
+        tx
+          .select({ n: count() })
+          .from(returnInterview)
+          .where(sql`${returnInterview.status} = 'due' and ${lt(returnInterview.dueAt, t.clock.now())}`),
+      ),
+    );
+    expect(Number(overdue?.n)).toBeGreaterThan(0);
+    const coordinator = await contextFor(t, 'coordinator@lantern.invalid');
+    expect((await t.services.flags.repeatMissing(coordinator)).length).toBeGreaterThan(5);
+  });
+
+  it('is the same every time: the seed is fixed', async () => {
+    const again = await buildTestApp();
+    try {
+      again.clock.set('2026-11-26T12:00:00Z');
+      await seedDemoRecords(again.services.withTransaction, again.clock);
+      const names = (db: TestApp) =>
+        db.services.withTransaction((tx) =>
+          tx.select({ n: child.familyName }).from(child).orderBy(child.familyName).limit(20),
+        );
+      expect(await names(again)).toEqual(await names(t));
+    } finally {
+      await again.close();
+    }
+  });
+});
