@@ -22,7 +22,10 @@ import { registerAlertRoutes } from './features/alerts/routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
-import { registerReturnInterviewRoutes } from './features/return-interviews/routes';
+import {
+  registerReturnInterviewApi,
+  registerReturnInterviewRoutes,
+} from './features/return-interviews/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
@@ -268,6 +271,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerApiTokenApi(api, services);
       registerChildApi(api, services);
       registerEpisodeApi(api, services);
+      registerReturnInterviewApi(api, services);
       options.extraApiRoutes?.(api);
     },
     { prefix: '/api/v1' },

@@ -97,3 +97,40 @@ describe('return interviews', () => {
     expect((await york.get(`/return-interviews/${returnInterviewId}`)).statusCode).toBe(404);
   });
 });
+
+describe('return interviews over the API', () => {
+  it('records a held interview, refuses one without independence as problem+json, and is in the OpenAPI', async () => {
+    t.clock.set('2026-05-14T12:00:00Z');
+    const { returnInterviewId } = await returnedChild('Api', '2026-05-14T08:00:00Z');
+    const worker = await contextFor(t, 'return.worker@lantern.invalid');
+    const { token } = await t.services.apiTokens.create(
+      { ...worker, permissions: new Set([...worker.permissions, 'api-token:own']) },
+      'case system',
+    );
+    const call = (payload: object) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/return-interviews/${returnInterviewId}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload,
+      });
+    const body = {
+      outcome: 'held',
+      heldAt: '2026-05-14T11:00:00Z',
+      heldWhere: 'Library',
+      interviewerName: 'Leon Marsh',
+      interviewerRole: 'Worker',
+      interviewerIndependent: false,
+    };
+    const refused = await call(body);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.json().errors[0].field).toBe('interviewerIndependent');
+    expect((await t.services.returnInterviews.get(worker, returnInterviewId)).interview.status).toBe('due');
+    const ok = await call({ ...body, interviewerIndependent: true });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ status: 'held', interviewerIndependent: true });
+    const spec = (await t.app.inject({ url: '/api/docs/json' })).json();
+    expect(spec.paths['/api/v1/return-interviews/{id}'].post).toBeDefined();
+  });
+});

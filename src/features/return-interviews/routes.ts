@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problemResponses } from '../../platform/auth/api.routes';
+import type { Context } from '../../platform/context';
 import {
   asFormErrors,
   type Form,
@@ -11,7 +14,7 @@ import {
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { queueRows, timeLeft } from './presenters';
-import { declineInterview, holdInterview, offerInterview } from './schemas';
+import { declineInterview, holdInterview, offerInterview, recordInterviewApi } from './schemas';
 
 export function registerReturnInterviewRoutes(web: FastifyInstance, services: Services): void {
   const { returnInterviews } = services;
@@ -91,6 +94,67 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
         return page(request, reply, id.data, form, asFormErrors(error), 400);
       }
       return reply.redirect(`/return-interviews/${id.data}`, 303);
+    },
+  );
+}
+
+const interviewResponse = z.object({
+  id: z.uuid(),
+  episodeId: z.uuid(),
+  childId: z.uuid(),
+  dueAt: z.date(),
+  status: z.enum(['due', 'offered', 'accepted', 'declined', 'held']),
+  offeredAt: z.date().nullable(),
+  heldAt: z.date().nullable(),
+  interviewerIndependent: z.boolean().nullable(),
+  trustedAdultChosenByChild: z.boolean().nullable(),
+});
+
+export function registerReturnInterviewApi(api: FastifyInstance, services: Services): void {
+  const typed = api.withTypeProvider<ZodTypeProvider>();
+  const respond = async (ctx: Context, id: string) => {
+    const { interview: i } = await services.returnInterviews.get(ctx, id);
+    return {
+      id: i.id,
+      episodeId: i.episodeId,
+      childId: i.childId,
+      dueAt: i.dueAt,
+      status: i.status,
+      offeredAt: i.offeredAt,
+      heldAt: i.heldAt,
+      interviewerIndependent: i.interviewerIndependent,
+      trustedAdultChosenByChild: i.trustedAdultChosenByChild,
+    };
+  };
+  const params = z.object({ id: z.uuid() });
+  typed.get(
+    '/return-interviews/:id',
+    {
+      config: { access: 'return-interview:record' },
+      schema: {
+        summary: 'One return interview',
+        tags: ['Return interviews'],
+        params,
+        response: { 200: interviewResponse, ...problemResponses },
+      },
+    },
+    async (request) => respond(request.ctx, request.params.id),
+  );
+  typed.post(
+    '/return-interviews/:id',
+    {
+      config: { access: 'return-interview:record' },
+      schema: {
+        summary: 'Record an offer, a refusal or the interview itself (dates as ISO 8601)',
+        tags: ['Return interviews'],
+        params,
+        body: recordInterviewApi,
+        response: { 200: interviewResponse, ...problemResponses, 409: problemResponses[400] },
+      },
+    },
+    async (request) => {
+      await services.returnInterviews.record(request.ctx, request.params.id, request.body);
+      return respond(request.ctx, request.params.id);
     },
   );
 }

@@ -86,7 +86,7 @@ export const roles = {
   return_interview_worker: {
     name: 'Return interview worker',
     agencyTypes: ['local_authority', 'voluntary'],
-    permissions: ['return-interview:record', 'home:view', 'child:view', 'reference:view'],
+    permissions: ['api-token:own', 'return-interview:record', 'home:view', 'child:view', 'reference:view'],
   },
   childrens_home_staff: {
     name: "Children's home staff",
