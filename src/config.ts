@@ -28,6 +28,7 @@ const envSchema = z
     REPEAT_MISSING_DAYS: z.coerce.number().int().min(1).default(90),
     REPEAT_ABSENCE_COUNT: z.coerce.number().int().min(2).default(3),
     REPEAT_ABSENCE_DAYS: z.coerce.number().int().min(1).default(30),
+    OUT_OF_AREA_MILES: z.coerce.number().min(0).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -74,6 +75,8 @@ export interface Config {
   lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
   /** Flag rules: so many episodes within so many days. Absences count towards repeat missing too. */
   flags: { repeatMissing: { count: number; days: number }; repeatAbsence: { count: number; days: number } };
+  /** A placement further than this from home is out of area. */
+  outOfAreaMiles: number;
 }
 
 export class ConfigError extends Error {}
@@ -110,6 +113,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       repeatMissing: { count: env.REPEAT_MISSING_COUNT, days: env.REPEAT_MISSING_DAYS },
       repeatAbsence: { count: env.REPEAT_ABSENCE_COUNT, days: env.REPEAT_ABSENCE_DAYS },
     },
+    outOfAreaMiles: env.OUT_OF_AREA_MILES,
   };
 }
 

@@ -4,6 +4,7 @@ import { ChildrenService } from './features/children/children.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
 import { HomesService } from './features/homes/homes.service';
+import { PlacementsService } from './features/placements/placements.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
@@ -16,19 +17,22 @@ export interface Services extends PlatformServices {
   episodes: EpisodesService;
   flags: FlagsService;
   homes: HomesService;
+  placements: PlacementsService;
   returnInterviews: ReturnInterviewsService;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
   const platform = createPlatformServices(database, config, clock);
   const alerts = new AlertsService(platform.withTransaction, platform.mail, config);
+  const placements = new PlacementsService(platform.withTransaction, config.outOfAreaMiles);
   return {
     ...platform,
     alerts,
     children: new ChildrenService(platform.withTransaction),
-    episodes: new EpisodesService(platform.withTransaction, alerts),
+    episodes: new EpisodesService(platform.withTransaction, alerts, placements),
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
+    placements,
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

@@ -1,6 +1,7 @@
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
+import { findLocalAuthority } from '../../platform/agencies/reference-data';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
@@ -8,6 +9,7 @@ import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
+import type { PlacementsService } from '../placements/placements.service';
 import * as repo from './episodes.repository';
 import type { CloseEpisode, GradeEpisode, ReportEpisode } from './schemas';
 
@@ -27,6 +29,7 @@ export class EpisodesService {
   constructor(
     private readonly withTransaction: WithTransaction,
     private readonly alerts: AlertsService,
+    private readonly placements: PlacementsService,
   ) {}
 
   private async visibleEpisode(tx: Tx, ctx: Context, id: string) {
@@ -90,11 +93,17 @@ export class EpisodesService {
             validFrom: now,
           });
         }
-        // Everyone who should know hears at once: the placing authority, the force, and the reporter's agency
-        // (a children's home). The host authority joins when placements record where the child lives.
+        // Everyone who should know hears at once, even when the placing authority reported it
+        // (seed 6.19): the placing and host authorities, the force, the host force and the home.
+        const placed = await this.placements.current(tx, childId);
+        const host = placed ? await repo.authorityAgencyOf(tx, placed.hostAuthorityCode) : null;
+        const hostForceCode = placed
+          ? findLocalAuthority(placed.hostAuthorityCode)?.policeForceCode
+          : undefined;
+        const hostForce = hostForceCode ? await repo.policeAgencyOf(tx, hostForceCode) : null;
         await this.alerts.raise(tx, ctx, {
           kind: 'episode-reported',
-          agencyIds: [placing, forceAgency, ctx.actor.agencyId],
+          agencyIds: [placing, host, forceAgency, hostForce, ctx.actor.agencyId],
           childId,
           subjectType: 'episode',
           subjectId: id,

@@ -11,6 +11,7 @@ export const permissions = {
   'episode:grade': 'Grade the risk of an episode (police)',
   'episode:close': 'Record that a child is found or has returned',
   'return-interview:record': 'Record return interviews',
+  'placement:record': 'Record where a looked-after child is placed',
   'childrens-home:view': 'See the register of children’s homes in your area',
   'childrens-home:import': 'Import the register of children’s homes',
   'agency:manage-own': 'Manage the users of your own agency',
@@ -43,6 +44,7 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'placement:record',
       'childrens-home:view',
       'episode:report',
       'episode:close',
@@ -72,6 +74,7 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'placement:record',
       'childrens-home:view',
       'episode:report',
       'episode:close',

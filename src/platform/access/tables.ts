@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  doublePrecision,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { agency, localAuthority } from '../agencies/tables';
 
 /**
@@ -25,6 +35,9 @@ export const child = pgTable(
     policePersonId: text('police_person_id'),
     homePostcode: text('home_postcode'),
     homeAddress: text('home_address'),
+    /** Where the child's home is (WGS84), for the distance of a placement from it. */
+    homeLatitude: doublePrecision('home_latitude'),
+    homeLongitude: doublePrecision('home_longitude'),
     createdByAgencyId: uuid('created_by_agency_id').references(() => agency.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,142 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Config } from '../../config';
+import { childVisibleTo } from '../../platform/access/child-access';
+import { requirePermission } from '../../platform/access/guard';
+import { child } from '../../platform/access/tables';
+import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { agency } from '../../platform/agencies/tables';
+import { recordAudit } from '../../platform/audit/audit';
+import type { Context } from '../../platform/context';
+import type { Tx } from '../../platform/db/client';
+import type { WithTransaction } from '../../platform/db/transaction';
+import { NotFoundError, ValidationError } from '../../platform/http/errors';
+import * as children from '../children/children.repository';
+import { childrensHome } from '../homes/tables';
+import { milesBetween } from './distance';
+import { type NewPlacement, newPlacement } from './schemas';
+import { placement } from './tables';
+
+async function agencyFor(tx: Tx, type: 'local_authority' | 'police_force', code: string) {
+  const [row] = await tx
+    .select({ id: agency.id })
+    .from(agency)
+    .where(
+      and(
+        eq(agency.type, type),
+        type === 'police_force' ? eq(agency.policeForceCode, code) : eq(agency.localAuthorityCode, code),
+        isNull(agency.disabledAt),
+      ),
+    );
+  return row?.id ?? null;
+}
+
+export class PlacementsService {
+  constructor(
+    private readonly withTransaction: WithTransaction,
+    private readonly outOfAreaMiles: Config['outOfAreaMiles'],
+  ) {}
+
+  /**
+   * Places a child. The placing and host authorities, the host force and the home's provider all
+   * get access to the child, in the same transaction; the distance from home is worked out when
+   * both places have coordinates.
+   */
+  async place(ctx: Context, childId: string, input: NewPlacement): Promise<string> {
+    requirePermission(ctx, 'placement:record');
+    const p = newPlacement.parse(input);
+    return this.withTransaction(async (tx) => {
+      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      const [home] = p.homeId
+        ? await tx.select().from(childrensHome).where(eq(childrensHome.id, p.homeId))
+        : [];
+      if (p.homeId && !home)
+        throw new ValidationError([{ field: 'homeId', message: 'Select a home from the register' }]);
+      const hostAuthorityCode = home?.localAuthorityCode ?? p.hostAuthorityCode ?? '';
+      const lat = p.latitude ?? home?.latitude ?? null;
+      const lon = p.longitude ?? home?.longitude ?? null;
+      const distance =
+        lat !== null && lon !== null && found.homeLatitude !== null && found.homeLongitude !== null
+          ? milesBetween({ lat: found.homeLatitude, lon: found.homeLongitude }, { lat, lon })
+          : null;
+      const now = ctx.clock.now();
+      const [row] = await tx
+        .insert(placement)
+        .values({
+          childId,
+          homeId: home?.id ?? null,
+          postcode: home?.postcode ?? p.postcode ?? '',
+          latitude: lat,
+          longitude: lon,
+          placementType: p.placementType,
+          provider: p.provider ?? null,
+          placingAuthorityCode: p.placingAuthorityCode,
+          hostAuthorityCode,
+          startDate: p.startDate,
+          distanceFromHomeMiles: distance,
+          createdAt: now,
+        })
+        .returning({ id: placement.id });
+      if (!row) throw new Error('placement insert returned nothing');
+      const hostForce = findLocalAuthority(hostAuthorityCode)?.policeForceCode;
+      const grants = [
+        {
+          agencyId: await agencyFor(tx, 'local_authority', p.placingAuthorityCode),
+          basis: 'placing_authority' as const,
+        },
+        {
+          agencyId: await agencyFor(tx, 'local_authority', hostAuthorityCode),
+          basis: 'host_authority' as const,
+        },
+        {
+          agencyId: hostForce ? await agencyFor(tx, 'police_force', hostForce) : null,
+          basis: 'host_force' as const,
+        },
+        { agencyId: home?.providerAgencyId ?? null, basis: 'home' as const },
+      ];
+      for (const g of grants) {
+        if (g.agencyId)
+          await children.grantAccess(tx, {
+            childId,
+            agencyId: g.agencyId,
+            basis: g.basis,
+            sourceId: row.id,
+            validFrom: now,
+          });
+      }
+      await recordAudit(tx, ctx, {
+        action: 'placement.create',
+        subjectType: 'placement',
+        subjectId: row.id,
+        childId,
+      });
+      return row.id;
+    });
+  }
+
+  /** The child's current placement, with whether it is out of area. */
+  async current(tx: Tx, childId: string) {
+    const [row] = await tx
+      .select()
+      .from(placement)
+      .where(and(eq(placement.childId, childId), isNull(placement.endDate)))
+      .orderBy(desc(placement.startDate))
+      .limit(1);
+    if (!row) return null;
+    return {
+      ...row,
+      outOfArea:
+        row.placingAuthorityCode !== row.hostAuthorityCode ||
+        (row.distanceFromHomeMiles !== null && row.distanceFromHomeMiles > this.outOfAreaMiles),
+    };
+  }
+
+  async currentFor(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      return this.current(tx, childId);
+    });
+  }
+}

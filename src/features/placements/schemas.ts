@@ -1,0 +1,41 @@
+import { isValid as isValidPostcode, toNormalised } from 'postcode';
+import { z } from 'zod';
+import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { placementProviders, placementTypes } from './tables';
+
+const authority = (message: string) =>
+  z.string({ error: message }).refine((c) => Boolean(findLocalAuthority(c)), message);
+
+export const newPlacement = z
+  .object({
+    homeId: z.uuid().optional(),
+    postcode: z
+      .string({ error: 'Enter the postcode of the placement' })
+      .trim()
+      .refine((p) => isValidPostcode(p), 'Enter a real postcode, like LS1 4DY')
+      .transform((p) => toNormalised(p) ?? p)
+      .optional(),
+    latitude: z.number().min(49).max(61).optional(),
+    longitude: z.number().min(-9).max(2.5).optional(),
+    placementType: z.enum(placementTypes, { error: 'Select the placement type' }),
+    provider: z.enum(placementProviders, { error: 'Select the provider' }).optional(),
+    placingAuthorityCode: authority('Select the placing authority'),
+    /** Needed when the placement is not a registered home; a home's register row gives it otherwise. */
+    hostAuthorityCode: authority('Select the authority where the child is placed').optional(),
+    startDate: z.iso.date('Enter the start date as a real date'),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.homeId && !v.postcode)
+      ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter the postcode of the placement' });
+    if (!v.homeId && !v.hostAuthorityCode) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostAuthorityCode'],
+        message: 'Select the authority where the child is placed',
+      });
+    }
+    const noProvider = ['T0', 'T1', 'T2', 'T3', 'T4', 'Z11', 'Z12', 'Z13', 'Z14'].includes(v.placementType);
+    if (!noProvider && !v.provider)
+      ctx.addIssue({ code: 'custom', path: ['provider'], message: 'Select the provider' });
+  });
+export type NewPlacement = z.input<typeof newPlacement>;
