@@ -22,6 +22,7 @@ import { registerAlertRoutes } from './features/alerts/routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
+import { registerPlacementRoutes } from './features/placements/routes';
 import {
   registerReturnInterviewApi,
   registerReturnInterviewRoutes,
@@ -218,6 +219,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerReturnInterviewRoutes(web, services);
     registerAlertRoutes(web, services);
     registerHomeRoutes(web, services);
+    registerPlacementRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

@@ -114,3 +114,28 @@ export const authorityItems = (selected?: string) => [
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
 ];
+
+export function placementRows(p: {
+  postcode: string;
+  hostAuthorityCode: string;
+  placingAuthorityCode: string;
+  placementType: string;
+  startDate: string;
+  distanceFromHomeMiles: number | null;
+  outOfArea: boolean;
+}) {
+  return [
+    { key: { text: 'Placed in' }, value: { text: `${authorityName(p.hostAuthorityCode)} (${p.postcode})` } },
+    { key: { text: 'Placed by' }, value: { text: authorityName(p.placingAuthorityCode) } },
+    { key: { text: 'Type' }, value: { text: p.placementType } },
+    { key: { text: 'Since' }, value: { text: formatDate(p.startDate) } },
+    {
+      key: { text: 'Distance from home' },
+      value: {
+        html: `${p.distanceFromHomeMiles === null ? 'Not known' : `${Math.round(p.distanceFromHomeMiles)} miles`}${
+          p.outOfArea ? ' <strong class="govuk-tag govuk-tag--orange">Out of area</strong>' : ''
+        }`,
+      },
+    },
+  ];
+}

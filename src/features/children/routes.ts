@@ -14,6 +14,7 @@ import {
   ethnicityItems,
   identifierRows,
   legalStatusItems,
+  placementRows,
   searchRows,
   sexItems,
 } from './presenters';
@@ -161,8 +162,11 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const c = await children.get(request.ctx, id.data);
       const episodes = await services.episodes.listForChild(request.ctx, id.data);
       const flags = await services.flags.forChild(request.ctx, id.data);
+      const placed = await services.placements.currentFor(request.ctx, id.data);
       return reply.render('children/views/child.njk', {
         flags,
+        placementRows: placed ? placementRows(placed) : null,
+        mayPlace: request.ctx.permissions.has('placement:record'),
         episodeRows: episodeListRows(episodes),
         hasOpenEpisode: episodes.some((e) => e.endedAt === null),
         mayReport: request.ctx.permissions.has('episode:report'),

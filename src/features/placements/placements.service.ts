@@ -49,9 +49,14 @@ export class PlacementsService {
       if (!found) throw new NotFoundError();
       const [home] = p.homeId
         ? await tx.select().from(childrensHome).where(eq(childrensHome.id, p.homeId))
-        : [];
-      if (p.homeId && !home)
-        throw new ValidationError([{ field: 'homeId', message: 'Select a home from the register' }]);
+        : p.homeUrn
+          ? await tx.select().from(childrensHome).where(eq(childrensHome.urn, p.homeUrn))
+          : [];
+      if ((p.homeId || p.homeUrn) && !home) {
+        throw new ValidationError([
+          { field: 'homeUrn', message: 'No home with that URN is on the register' },
+        ]);
+      }
       const hostAuthorityCode = home?.localAuthorityCode ?? p.hostAuthorityCode ?? '';
       const lat = p.latitude ?? home?.latitude ?? null;
       const lon = p.longitude ?? home?.longitude ?? null;

@@ -106,3 +106,52 @@ describe('a child placed by one authority in another’s area', () => {
     expect(search.body).toContain('No children match');
   });
 });
+
+describe('the placement form', () => {
+  it('records a placement in a registered home by URN after showing errors, and shows it on the child’s record', async () => {
+    t.clock.set('2026-10-05T12:00:00Z');
+    const hub = await contextFor(t, 'hub.admin@lantern.invalid');
+    await t.services.homes.importRegister(
+      hub,
+      'urn,name,provider,address,postcode,local_authority,registered_places,status\nSC300001,Birch House,Brightwater Children’s Homes Ltd,1 Road,HG1 1AA,E06000065,3,active',
+      true,
+    );
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const childId = await t.services.children.create(social, {
+      givenName: 'Form',
+      familyName: 'Placed',
+      lookedAfter: true,
+      responsibleAuthorityCode: 'E08000035',
+    });
+    const browser = new Browser(t.app);
+    await browser.signIn('social.mash@lantern.invalid');
+    await browser.get(`/children/${childId}/placements/new`);
+    const bad = await browser.post(`/children/${childId}/placements/new`, {
+      homeUrn: 'SC999999',
+      placementType: 'K2',
+      placingAuthorityCode: 'E08000035',
+      provider: 'PR4',
+      'start-day': '1',
+      'start-month': '10',
+      'start-year': '2026',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('No home with that URN is on the register');
+    const ok = await browser.post(`/children/${childId}/placements/new`, {
+      homeUrn: 'sc300001',
+      placementType: 'K2',
+      placingAuthorityCode: 'E08000035',
+      provider: 'PR4',
+      'start-day': '1',
+      'start-month': '10',
+      'start-year': '2026',
+    });
+    expect(ok.statusCode).toBe(303);
+    const page = await browser.get(`/children/${childId}`);
+    expect(page.body).toContain('North Yorkshire (HG1 1AA)');
+    expect(page.body).toContain('Out of area');
+    // The home's provider can now see the child.
+    const staff = await contextFor(t, 'home.staff@lantern.invalid');
+    expect((await t.services.children.get(staff, childId)).familyName).toBe('Placed');
+  });
+});

@@ -9,6 +9,13 @@ const authority = (message: string) =>
 export const newPlacement = z
   .object({
     homeId: z.uuid().optional(),
+    /** Ofsted URN of a registered home, as a person would type it; the service turns it into homeId. */
+    homeUrn: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^(SC)?\d{6,7}$/, 'Enter the home’s Ofsted URN, like SC123456')
+      .optional(),
     postcode: z
       .string({ error: 'Enter the postcode of the placement' })
       .trim()
@@ -25,9 +32,11 @@ export const newPlacement = z
     startDate: z.iso.date('Enter the start date as a real date'),
   })
   .superRefine((v, ctx) => {
-    if (!v.homeId && !v.postcode)
+    const inHome = Boolean(v.homeId || v.homeUrn);
+    if (!inHome && !v.postcode) {
       ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter the postcode of the placement' });
-    if (!v.homeId && !v.hostAuthorityCode) {
+    }
+    if (!inHome && !v.hostAuthorityCode) {
       ctx.addIssue({
         code: 'custom',
         path: ['hostAuthorityCode'],

@@ -1,0 +1,128 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { localAuthorities } from '../../platform/agencies/reference-data';
+import {
+  asFormErrors,
+  type Form,
+  type FormErrors,
+  fieldErrorsOf,
+  formErrors,
+  text,
+} from '../../platform/http/forms';
+import type { Services } from '../../services';
+import { dateOfBirthParts } from '../children/schemas';
+import { newPlacement } from './schemas';
+import { placementProviders, placementTypes } from './tables';
+
+const providerNames: Record<(typeof placementProviders)[number], string> = {
+  PR0: 'Parent',
+  PR1: 'Own authority',
+  PR2: 'Other authority',
+  PR3: 'Other public provider',
+  PR4: 'Private provider',
+  PR5: 'Voluntary provider',
+};
+
+export function registerPlacementRoutes(web: FastifyInstance, services: Services): void {
+  type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+  const page = async (
+    request: IdRequest,
+    reply: FastifyReply,
+    childId: string,
+    values: Form,
+    errors: Partial<FormErrors> = {},
+    status = 200,
+  ) => {
+    const child = await services.children.get(request.ctx, childId);
+    const selected = (k: string) => text(values, k);
+    return reply.code(status).render('placements/views/new.njk', {
+      pageTitle: 'Record a placement',
+      backLink: `/children/${childId}`,
+      child,
+      values,
+      typeItems: [
+        { value: '', text: 'Select type' },
+        ...placementTypes.map((t) => ({
+          value: t,
+          text: t === 'K2' ? 'K2: children’s home' : t,
+          selected: selected('placementType') === t,
+        })),
+      ],
+      providerItems: [
+        { value: '', text: 'Select provider' },
+        ...placementProviders.map((p) => ({
+          value: p,
+          text: `${p}: ${providerNames[p]}`,
+          selected: selected('provider') === p,
+        })),
+      ],
+      authorityItems: [
+        { value: '', text: 'Select authority' },
+        ...[...localAuthorities]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((a) => ({ value: a.code, text: a.name, selected: selected('hostAuthorityCode') === a.code })),
+      ],
+      placingItems: [
+        { value: '', text: 'Select authority' },
+        ...[...localAuthorities]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((a) => ({
+            value: a.code,
+            text: a.name,
+            selected: (selected('placingAuthorityCode') ?? child.responsibleAuthorityCode) === a.code,
+          })),
+      ],
+      ...errors,
+    });
+  };
+
+  web.get(
+    '/children/:id/placements/new',
+    { config: { access: 'placement:record' } },
+    async (request: IdRequest, reply) => {
+      const id = z.uuid().safeParse(request.params.id);
+      return id.success ? page(request, reply, id.data, {}) : reply.callNotFound();
+    },
+  );
+
+  web.post(
+    '/children/:id/placements/new',
+    { config: { access: 'placement:record' } },
+    async (request: IdRequest, reply) => {
+      const id = z.uuid().safeParse(request.params.id);
+      if (!id.success) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const start = dateOfBirthParts.safeParse({
+        day: text(form, 'start-day'),
+        month: text(form, 'start-month'),
+        year: text(form, 'start-year'),
+      });
+      const errors =
+        start.success && start.data
+          ? []
+          : [{ field: 'start-day', message: 'Enter the start date as a real date' }];
+      const input = {
+        homeUrn: text(form, 'homeUrn') || undefined,
+        postcode: text(form, 'postcode') || undefined,
+        placementType: text(form, 'placementType') || undefined,
+        provider: text(form, 'provider') || undefined,
+        placingAuthorityCode: text(form, 'placingAuthorityCode') || undefined,
+        hostAuthorityCode: text(form, 'hostAuthorityCode') || undefined,
+        startDate: start.success ? start.data : undefined,
+      };
+      const parsed = newPlacement.safeParse(input);
+      const all = [
+        ...errors,
+        ...(parsed.success ? [] : fieldErrorsOf(parsed.error).filter((e) => e.field !== 'startDate')),
+      ];
+      if (all.length > 0 || !parsed.success) return page(request, reply, id.data, form, formErrors(all), 400);
+      try {
+        await services.placements.place(request.ctx, id.data, parsed.data);
+      } catch (error) {
+        return page(request, reply, id.data, form, asFormErrors(error), 400);
+      }
+      return reply.redirect(`/children/${id.data}`, 303);
+    },
+  );
+}
