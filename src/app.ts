@@ -18,7 +18,7 @@ import Fastify, {
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import nunjucks from 'nunjucks';
-import { registerAlertRoutes } from './features/alerts/routes';
+import { registerAlertRoutes, registerConcernRoutes } from './features/alerts/routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
@@ -218,6 +218,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerEpisodeRoutes(web, services);
     registerReturnInterviewRoutes(web, services);
     registerAlertRoutes(web, services);
+    registerConcernRoutes(web, services);
     registerHomeRoutes(web, services);
     registerPlacementRoutes(web, services);
     options.extraWebRoutes?.(web);

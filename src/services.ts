@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import { AlertsService } from './features/alerts/alerts.service';
+import { ConcernsService } from './features/alerts/concerns.service';
 import { ChildrenService } from './features/children/children.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
@@ -13,6 +14,7 @@ import { createPlatformServices, type PlatformServices } from './platform/servic
 /** Every service of the hub: the platform's and each feature's. The composition root. */
 export interface Services extends PlatformServices {
   alerts: AlertsService;
+  concerns: ConcernsService;
   children: ChildrenService;
   episodes: EpisodesService;
   flags: FlagsService;
@@ -28,6 +30,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
   return {
     ...platform,
     alerts,
+    concerns: new ConcernsService(platform.withTransaction, alerts, placements),
     children: new ChildrenService(platform.withTransaction),
     episodes: new EpisodesService(platform.withTransaction, alerts, placements),
     flags: new FlagsService(platform.withTransaction, config.flags),

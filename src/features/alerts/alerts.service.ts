@@ -17,7 +17,7 @@ export interface RaiseAlert {
   kind: AlertKind;
   agencyIds: (string | null | undefined)[];
   childId: string;
-  subjectType: 'episode' | 'return_interview';
+  subjectType: 'episode' | 'return_interview' | 'concern';
   subjectId: string;
   priority?: 'high' | 'normal';
   /** People to email as well as the duty inboxes: for example the missing-from-home coordinators. */
@@ -31,6 +31,7 @@ const subjects: Record<AlertKind, string> = {
   'episode-graded-high': 'High risk: a missing child has been graded high risk',
   'return-interview-due-soon': 'A return interview is due within 24 hours',
   'return-interview-overdue': 'A return interview is overdue',
+  'concern-raised': 'A children’s home suspects a child is at risk of abuse or sexual exploitation',
 };
 
 /**
@@ -59,10 +60,7 @@ export class AlertsService {
         createdAt: now,
       })),
     );
-    const path =
-      input.subjectType === 'episode'
-        ? `/episodes/${input.subjectId}`
-        : `/return-interviews/${input.subjectId}`;
+    const path = alertPath(input.subjectType, input.subjectId, input.childId);
     const body = [
       subjects[input.kind],
       '',
@@ -145,3 +143,9 @@ export class AlertsService {
 }
 
 export const alertSubjects = subjects;
+
+export function alertPath(subjectType: string, subjectId: string, childId: string): string {
+  if (subjectType === 'episode') return `/episodes/${subjectId}`;
+  if (subjectType === 'return_interview') return `/return-interviews/${subjectId}`;
+  return `/children/${childId}`;
+}

@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { fieldErrorsOf, formErrors } from '../../platform/http/forms';
 import { formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
-import { alertSubjects } from './alerts.service';
+import { alertPath, alertSubjects } from './alerts.service';
 
 export function registerAlertRoutes(web: FastifyInstance, services: Services): void {
   web.get('/alerts', { config: { access: 'child:view' } }, async (request, reply) => {
@@ -13,10 +14,7 @@ export function registerAlertRoutes(web: FastifyInstance, services: Services): v
       high: alert.priority === 'high',
       title: alertSubjects[alert.kind],
       childHtml: escapeHtml(`${child.givenName} ${child.familyName}`),
-      href:
-        alert.subjectType === 'episode'
-          ? `/episodes/${alert.subjectId}`
-          : `/return-interviews/${alert.subjectId}`,
+      href: alertPath(alert.subjectType, alert.subjectId, alert.childId),
       when: formatDateTime(alert.createdAt),
     }));
     return reply.render('alerts/views/inbox.njk', { pageTitle: 'Alerts', items });
@@ -30,6 +28,62 @@ export function registerAlertRoutes(web: FastifyInstance, services: Services): v
       if (!id.success) return reply.callNotFound();
       await services.alerts.acknowledge(request.ctx, id.data);
       return reply.redirect('/alerts', 303);
+    },
+  );
+}
+
+const concernForm = z.object({
+  details: z
+    .string({ error: 'Say what has made you concerned' })
+    .trim()
+    .min(1, 'Say what has made you concerned')
+    .max(4000, 'Keep it to 4,000 characters; add more to the child’s record later'),
+});
+
+export function registerConcernRoutes(web: FastifyInstance, services: Services): void {
+  type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+  const page = async (
+    request: IdRequest,
+    reply: FastifyReply,
+    childId: string,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
+    const c = await services.children.get(request.ctx, childId);
+    return reply.code(status).render('alerts/views/concern.njk', {
+      pageTitle: 'Raise a concern',
+      backLink: `/children/${childId}`,
+      child: c,
+      values: {},
+      ...extra,
+    });
+  };
+  web.get(
+    '/children/:id/concern',
+    { config: { access: 'concern:raise' } },
+    async (request: IdRequest, reply) => {
+      const id = z.uuid().safeParse(request.params.id);
+      return id.success ? page(request, reply, id.data) : reply.callNotFound();
+    },
+  );
+  web.post(
+    '/children/:id/concern',
+    { config: { access: 'concern:raise' } },
+    async (request: IdRequest, reply) => {
+      const id = z.uuid().safeParse(request.params.id);
+      if (!id.success) return reply.callNotFound();
+      const parsed = concernForm.safeParse(request.body);
+      if (!parsed.success) {
+        return page(
+          request,
+          reply,
+          id.data,
+          { values: request.body ?? {}, ...formErrors(fieldErrorsOf(parsed.error)) },
+          400,
+        );
+      }
+      await services.concerns.raise(request.ctx, id.data, parsed.data.details);
+      return page(request, reply, id.data, { sent: true });
     },
   );
 }

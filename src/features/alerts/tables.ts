@@ -9,6 +9,7 @@ export const alertKinds = [
   'episode-graded-high',
   'return-interview-due-soon',
   'return-interview-overdue',
+  'concern-raised',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
@@ -41,4 +42,25 @@ export const alert = pgTable(
     index('alert_inbox_idx').on(t.agencyId, t.acknowledgedAt, t.createdAt),
     check('alert_priority_known', sql`${t.priority} in ('high', 'normal')`),
   ],
+);
+
+/**
+ * A children's home's concern: "suspicion that a child accommodated in the home is at risk of
+ * abuse or sexual exploitation" (seed 2.8). It goes to the placing and host authorities and police.
+ */
+export const concern = pgTable(
+  'concern',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => child.id),
+    raisedByUserId: uuid('raised_by_user_id').references(() => appUser.id),
+    raisedByAgencyId: uuid('raised_by_agency_id')
+      .notNull()
+      .references(() => agency.id),
+    details: text('details').notNull(),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('concern_child_idx').on(t.childId, t.raisedAt)],
 );

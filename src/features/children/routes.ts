@@ -167,6 +167,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         flags,
         placementRows: placed ? placementRows(placed) : null,
         mayPlace: request.ctx.permissions.has('placement:record'),
+        mayRaiseConcern: request.ctx.permissions.has('concern:raise'),
         episodeRows: episodeListRows(episodes),
         hasOpenEpisode: episodes.some((e) => e.endedAt === null),
         mayReport: request.ctx.permissions.has('episode:report'),

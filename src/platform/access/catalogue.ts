@@ -11,6 +11,7 @@ export const permissions = {
   'episode:grade': 'Grade the risk of an episode (police)',
   'episode:close': 'Record that a child is found or has returned',
   'return-interview:record': 'Record return interviews',
+  'concern:raise': 'Tell the authorities and police of a suspicion of abuse or exploitation',
   'placement:record': 'Record where a looked-after child is placed',
   'childrens-home:view': 'See the register of children’s homes in your area',
   'childrens-home:import': 'Import the register of children’s homes',
@@ -95,6 +96,7 @@ export const roles = {
     name: "Children's home staff",
     agencyTypes: ['childrens_home_provider'],
     permissions: [
+      'concern:raise',
       'childrens-home:view',
       'episode:report',
       'episode:close',
