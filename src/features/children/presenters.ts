@@ -1,3 +1,4 @@
+import { authoritySelectItems } from '../../platform/agencies/presenters';
 import { localAuthorities } from '../../platform/agencies/reference-data';
 import { formatDate } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
@@ -108,12 +109,7 @@ export const legalStatusItems = (selected?: string) => [
   })),
 ];
 
-export const authorityItems = (selected?: string) => [
-  { value: '', text: 'Select authority' },
-  ...[...localAuthorities]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((a) => ({ value: a.code, text: a.name, selected: a.code === selected })),
-];
+export const authorityItems = (selected?: string) => authoritySelectItems(selected);
 
 export function placementRows(p: {
   postcode: string;

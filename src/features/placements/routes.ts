@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { localAuthorities } from '../../platform/agencies/reference-data';
+import { authoritySelectItems } from '../../platform/agencies/presenters';
 import {
   asFormErrors,
   type Form,
@@ -57,22 +57,8 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
           selected: selected('provider') === p,
         })),
       ],
-      authorityItems: [
-        { value: '', text: 'Select authority' },
-        ...[...localAuthorities]
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((a) => ({ value: a.code, text: a.name, selected: selected('hostAuthorityCode') === a.code })),
-      ],
-      placingItems: [
-        { value: '', text: 'Select authority' },
-        ...[...localAuthorities]
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((a) => ({
-            value: a.code,
-            text: a.name,
-            selected: (selected('placingAuthorityCode') ?? child.responsibleAuthorityCode) === a.code,
-          })),
-      ],
+      authorityItems: authoritySelectItems(selected('hostAuthorityCode')),
+      placingItems: authoritySelectItems(selected('placingAuthorityCode') ?? child.responsibleAuthorityCode),
       ...errors,
     });
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
 import type { PlatformServices as Services } from '../services';
 import { escapeHtml } from '../views/html';
+import { authoritySelectItems } from './presenters';
 import { localAuthorities, policeForces } from './reference-data';
 import { agencyTypeNames, createAgencySchema } from './schemas';
 import { agencyTypes } from './tables';
@@ -35,12 +36,7 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
       backLink: '/admin/agencies',
       values,
       typeItems: agencyTypes.map((t) => ({ value: t, text: agencyTypeNames[t], checked: values.type === t })),
-      authorityItems: [
-        { value: '', text: 'None' },
-        ...[...localAuthorities]
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((a) => ({ value: a.code, text: a.name, selected: values.localAuthorityCode === a.code })),
-      ],
+      authorityItems: authoritySelectItems(values.localAuthorityCode as string | undefined, 'None'),
       forceItems: [
         { value: '', text: 'None' },
         ...policeForces.map((f) => ({
