@@ -104,6 +104,9 @@ describe('a child goes missing from a children’s home', () => {
     expect(await officer.locator('h1').textContent()).toContain('Closed episode');
     expect(await officer.locator('main').textContent()).toContain('31 March 2026 at 11pm');
     await expectAccessible(officer, 'closed episode');
+    await officer.goto(`/children/${childId}`);
+    expect(await officer.locator('.moj-timeline').textContent()).toContain('Risk graded high');
+    await expectAccessible(officer, 'child record with its chronology');
 
     const worker = await h.newPage();
     await signIn(worker, 'return.worker@lantern.invalid', DEMO_PASSWORD);

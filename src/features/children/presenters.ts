@@ -1,6 +1,6 @@
 import { authoritySelectItems } from '../../platform/agencies/presenters';
 import { localAuthorities } from '../../platform/agencies/reference-data';
-import { formatDate } from '../../platform/views/filters';
+import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { ChildRow } from './children.repository';
 import type { SearchHit } from './children.service';
@@ -134,4 +134,14 @@ export function placementRows(p: {
       },
     },
   ];
+}
+
+export function timelineItems(events: { at: Date; title: string; detail: string; href: string | null }[]) {
+  return events.map((e) => ({
+    title: e.title,
+    iso: e.at.toISOString(),
+    when: formatDateTime(e.at),
+    detail: e.detail,
+    href: e.href,
+  }));
 }

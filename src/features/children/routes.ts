@@ -17,6 +17,7 @@ import {
   placementRows,
   searchRows,
   sexItems,
+  timelineItems,
 } from './presenters';
 import { childDetails, childResponse, childSearch, dateOfBirthParts, type NewChild } from './schemas';
 
@@ -163,7 +164,9 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const episodes = await services.episodes.listForChild(request.ctx, id.data);
       const flags = await services.flags.forChild(request.ctx, id.data);
       const placed = await services.placements.currentFor(request.ctx, id.data);
+      const chronology = await services.episodes.chronology(request.ctx, id.data);
       return reply.render('children/views/child.njk', {
+        timeline: timelineItems(chronology),
         flags,
         placementRows: placed ? placementRows(placed) : null,
         mayPlace: request.ctx.permissions.has('placement:record'),

@@ -102,3 +102,30 @@ describe('the child’s record', () => {
     expect(after.body).not.toContain('Report missing or absent');
   });
 });
+
+describe('the chronology', () => {
+  it('shows the child’s episodes, gradings and interviews on one timeline, newest first', async () => {
+    t.clock.set('2026-04-20T12:00:00Z');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const officer = await contextFor(t, 'police.mash@lantern.invalid');
+    const childId = await t.services.children.create(social, { givenName: 'Timeline', familyName: 'Child' });
+    const id = await t.services.episodes.report(social, childId, {
+      kind: 'missing',
+      startedAt: new Date('2026-04-20T08:00:00Z'),
+      lastSeenLocation: 'School gates',
+      policeForceCode: 'E23000010',
+    });
+    await t.services.episodes.grade(officer, id, { grade: 'medium', rationale: 'Known to an older group' });
+    await t.services.episodes.close(officer, id, {
+      endedAt: new Date('2026-04-20T11:00:00Z'),
+      foundLocation: 'Park',
+    });
+    const events = await t.services.episodes.chronology(social, childId);
+    expect(events.map((e) => e.title)).toEqual(['Risk graded medium', 'Found', 'Reported missing']);
+    const browser = new Browser(t.app);
+    await browser.signIn('social.mash@lantern.invalid');
+    const page = await browser.get(`/children/${childId}`);
+    expect(page.body).toContain('moj-timeline');
+    expect(page.body).toContain('School gates');
+  });
+});

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import { child } from '../../platform/access/tables';
 import { agency, commission } from '../../platform/agencies/tables';
 import type { Tx } from '../../platform/db/client';
@@ -119,4 +119,19 @@ export async function returnInterviewProviderOf(tx: Tx, ownerAgencyId: string) {
       ),
     );
   return row?.id ?? null;
+}
+
+export async function chronologyOf(tx: Tx, childId: string) {
+  const episodes = await tx
+    .select()
+    .from(episode)
+    .where(eq(episode.childId, childId))
+    .orderBy(desc(episode.startedAt))
+    .limit(200);
+  const ids = episodes.map((e) => e.id);
+  const gradings = ids.length
+    ? await tx.select().from(riskGrading).where(inArray(riskGrading.episodeId, ids))
+    : [];
+  const interviews = await tx.select().from(returnInterview).where(eq(returnInterview.childId, childId));
+  return { episodes, gradings, interviews };
 }

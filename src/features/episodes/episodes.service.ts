@@ -25,6 +25,13 @@ function isUniqueViolation(error: unknown): boolean {
   return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
+export interface ChronologyEvent {
+  at: Date;
+  title: string;
+  detail: string;
+  href: string | null;
+}
+
 export class EpisodesService {
   constructor(
     private readonly withTransaction: WithTransaction,
@@ -148,6 +155,59 @@ export class EpisodesService {
         childId: row.child.id,
       });
       return { ...row, gradings, kindChanges, returnInterview };
+    });
+  }
+
+  /** The child's multi-agency chronology of episodes, gradings and return interviews, newest first. */
+  async chronology(ctx: Context, childId: string): Promise<ChronologyEvent[]> {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      const rows = await repo.chronologyOf(tx, childId);
+      const events: ChronologyEvent[] = [];
+      for (const e of rows.episodes) {
+        const kind = e.kind === 'missing' ? 'missing' : 'absent';
+        events.push({
+          at: e.startedAt,
+          title: `Reported ${kind}`,
+          detail: e.lastSeenLocation ?? '',
+          href: `/episodes/${e.id}`,
+        });
+        if (e.endedAt) {
+          events.push({
+            at: e.endedAt,
+            title: kind === 'missing' ? 'Found' : 'Returned',
+            detail: e.foundLocation ?? '',
+            href: `/episodes/${e.id}`,
+          });
+        }
+      }
+      for (const g of rows.gradings) {
+        events.push({
+          at: g.gradedAt,
+          title: `Risk graded ${g.grade.replaceAll('_', ' ')}`,
+          detail: g.rationale,
+          href: `/episodes/${g.episodeId}`,
+        });
+      }
+      for (const i of rows.interviews) {
+        if (i.heldAt)
+          events.push({
+            at: i.heldAt,
+            title: 'Return interview held',
+            detail: i.heldWhere ?? '',
+            href: null,
+          });
+        else if (i.status === 'declined')
+          events.push({
+            at: i.createdAt,
+            title: 'Return interview declined',
+            detail: i.declinedReason ?? '',
+            href: null,
+          });
+      }
+      return events.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 200);
     });
   }
 
