@@ -34,6 +34,7 @@ import { registerApiTokenApi } from './platform/auth/api.routes';
 import { registerAuthRoutes } from './platform/auth/routes';
 import { authorise, authoriseApi, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
+import { registerIdempotency } from './platform/http/idempotency';
 import { registerPageRoutes } from './platform/http/pages.routes';
 import { sendProblem } from './platform/http/problem';
 import { postgresRateLimitStore } from './platform/http/rate-limit';
@@ -240,6 +241,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
         request.ctx = ctx;
       });
       api.addHook('onRequest', authoriseApi);
+      registerIdempotency(api, services.withTransaction, services.clock);
       api.setErrorHandler(async (error: FastifyError, request, reply) => {
         if (error instanceof UnauthenticatedError) {
           reply.header('www-authenticate', 'Bearer');

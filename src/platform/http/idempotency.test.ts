@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/support/app';
+import { contextFor } from '../../../test/support/contexts';
+
+let t: TestApp;
+let token: string;
+beforeAll(async () => {
+  t = await buildTestApp();
+  ({ token } = await t.services.apiTokens.create(
+    await contextFor(t, 'police.mash@lantern.invalid'),
+    'force system',
+  ));
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const post = (payload: object, key?: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/children',
+    headers: { authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) },
+    payload,
+  });
+
+describe('Idempotency-Key', () => {
+  it('answers a retry with the first response and makes no second change', async () => {
+    const ctx = await contextFor(t, 'police.mash@lantern.invalid');
+    const before = (await t.services.children.list(ctx)).length;
+    const body = { givenName: 'Retry', familyName: 'Once' };
+    const first = await post(body, 'c0ffee-1');
+    const again = await post(body, 'c0ffee-1');
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(first.json().id);
+    expect((await t.services.children.list(ctx)).length).toBe(before + 1);
+  });
+
+  it('refuses the same key for a different request, and a malformed key', async () => {
+    await post({ givenName: 'Key', familyName: 'Owner' }, 'c0ffee-2');
+    const clash = await post({ givenName: 'Other', familyName: 'Body' }, 'c0ffee-2');
+    expect(clash.statusCode).toBe(422);
+    expect(clash.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const bad = await post({ givenName: 'Bad', familyName: 'Key' }, 'has spaces in it');
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('refuses a retried invalid request the same way, saving nothing', async () => {
+    const first = await post({ givenName: 'No family name' }, 'c0ffee-3');
+    const again = await post({ givenName: 'No family name' }, 'c0ffee-3');
+    expect(first.statusCode).toBe(400);
+    expect(again.statusCode).toBe(400);
+  });
+});
