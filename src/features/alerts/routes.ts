@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { fieldErrorsOf, formErrors } from '../../platform/http/forms';
+import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
@@ -24,9 +25,9 @@ export function registerAlertRoutes(web: FastifyInstance, services: Services): v
     '/alerts/:id/acknowledge',
     { config: { access: 'child:view' } },
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      if (!id.success) return reply.callNotFound();
-      await services.alerts.acknowledge(request.ctx, id.data);
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      await services.alerts.acknowledge(request.ctx, id);
       return reply.redirect('/alerts', 303);
     },
   );
@@ -62,28 +63,28 @@ export function registerConcernRoutes(web: FastifyInstance, services: Services):
     '/children/:id/concern',
     { config: { access: 'concern:raise' } },
     async (request: IdRequest, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      return id.success ? page(request, reply, id.data) : reply.callNotFound();
+      const id = recordId(request);
+      return id ? page(request, reply, id) : reply.callNotFound();
     },
   );
   web.post(
     '/children/:id/concern',
     { config: { access: 'concern:raise' } },
     async (request: IdRequest, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      if (!id.success) return reply.callNotFound();
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
       const parsed = concernForm.safeParse(request.body);
       if (!parsed.success) {
         return page(
           request,
           reply,
-          id.data,
+          id,
           { values: request.body ?? {}, ...formErrors(fieldErrorsOf(parsed.error)) },
           400,
         );
       }
-      await services.concerns.raise(request.ctx, id.data, parsed.data.details);
-      return page(request, reply, id.data, { sent: true });
+      await services.concerns.raise(request.ctx, id, parsed.data.details);
+      return page(request, reply, id, { sent: true });
     },
   );
 }

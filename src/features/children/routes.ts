@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { problemResponses } from '../../platform/auth/api.routes';
 import { ValidationError } from '../../platform/http/errors';
 import { type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
+import { recordId } from '../../platform/http/params';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
 import { episodeListRows } from '../episodes/presenters';
@@ -158,13 +159,13 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
     '/children/:id',
     { config: { access: 'child:view' } },
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      if (!id.success) return reply.callNotFound();
-      const c = await children.get(request.ctx, id.data);
-      const episodes = await services.episodes.listForChild(request.ctx, id.data);
-      const flags = await services.flags.forChild(request.ctx, id.data);
-      const placed = await services.placements.currentFor(request.ctx, id.data);
-      const chronology = await services.episodes.chronology(request.ctx, id.data);
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      const c = await children.get(request.ctx, id);
+      const episodes = await services.episodes.listForChild(request.ctx, id);
+      const flags = await services.flags.forChild(request.ctx, id);
+      const placed = await services.placements.currentFor(request.ctx, id);
+      const chronology = await services.episodes.chronology(request.ctx, id);
       return reply.render('children/views/child.njk', {
         timeline: timelineItems(chronology),
         flags,

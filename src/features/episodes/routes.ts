@@ -12,6 +12,7 @@ import {
   parseForm,
   text,
 } from '../../platform/http/forms';
+import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { episodeRows, forceItems, gradingRows } from './presenters';
@@ -26,10 +27,6 @@ function defaultForce(ctx: Context): string | undefined {
 export function registerEpisodeRoutes(web: FastifyInstance, services: Services): void {
   const { episodes, children } = services;
   type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-  const uuid = (request: IdRequest) => {
-    const r = z.uuid().safeParse(request.params.id);
-    return r.success ? r.data : null;
-  };
 
   const reportPage = async (
     request: IdRequest,
@@ -54,7 +51,7 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     '/children/:id/episodes/new',
     { config: { access: 'episode:report' } },
     async (request: IdRequest, reply) => {
-      const id = uuid(request);
+      const id = recordId(request);
       if (!id) return reply.callNotFound();
       return reportPage(request, reply, id, { policeForceCode: defaultForce(request.ctx) });
     },
@@ -64,7 +61,7 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     '/children/:id/episodes/new',
     { config: { access: 'episode:report' } },
     async (request: IdRequest, reply) => {
-      const id = uuid(request);
+      const id = recordId(request);
       if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
       const before = ([] as string[]).concat(form.beforeReporting ?? []);
@@ -123,7 +120,7 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
   };
 
   web.get('/episodes/:id', { config: { access: 'child:view' } }, async (request: IdRequest, reply) => {
-    const id = uuid(request);
+    const id = recordId(request);
     return id ? episodePage(request, reply, id) : reply.callNotFound();
   });
 
@@ -131,7 +128,7 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     '/episodes/:id/grade',
     { config: { access: 'episode:grade' } },
     async (request: IdRequest, reply) => {
-      const id = uuid(request);
+      const id = recordId(request);
       if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
       const { data, errors } = parseForm(gradeEpisode, form, {
@@ -151,7 +148,7 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     '/episodes/:id/close',
     { config: { access: 'episode:close' } },
     async (request: IdRequest, reply) => {
-      const id = uuid(request);
+      const id = recordId(request);
       if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
       const { data, errors } = parseForm(closeEpisode, form, {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { findLocalAuthority, findPoliceForce } from '../../platform/agencies/reference-data';
 import { formErrors } from '../../platform/http/forms';
+import { recordId } from '../../platform/http/params';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
 
@@ -72,9 +72,9 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
     '/homes/:id',
     { config: { access: 'childrens-home:view' } },
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      if (!id.success) return reply.callNotFound();
-      const h = await homes.get(request.ctx, id.data);
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      const h = await homes.get(request.ctx, id);
       const authority = findLocalAuthority(h.localAuthorityCode);
       return reply.render('homes/views/home.njk', {
         pageTitle: h.name,

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { authoritySelectItems } from '../../platform/agencies/presenters';
 import {
   asFormErrors,
@@ -9,6 +8,7 @@ import {
   formErrors,
   text,
 } from '../../platform/http/forms';
+import { recordId } from '../../platform/http/params';
 import type { Services } from '../../services';
 import { dateOfBirthParts } from '../children/schemas';
 import { newPlacement } from './schemas';
@@ -67,8 +67,8 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
     '/children/:id/placements/new',
     { config: { access: 'placement:record' } },
     async (request: IdRequest, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      return id.success ? page(request, reply, id.data, {}) : reply.callNotFound();
+      const id = recordId(request);
+      return id ? page(request, reply, id, {}) : reply.callNotFound();
     },
   );
 
@@ -76,8 +76,8 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
     '/children/:id/placements/new',
     { config: { access: 'placement:record' } },
     async (request: IdRequest, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      if (!id.success) return reply.callNotFound();
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
       const start = dateOfBirthParts.safeParse({
         day: text(form, 'start-day'),
@@ -102,13 +102,13 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
         ...errors,
         ...(parsed.success ? [] : fieldErrorsOf(parsed.error).filter((e) => e.field !== 'startDate')),
       ];
-      if (all.length > 0 || !parsed.success) return page(request, reply, id.data, form, formErrors(all), 400);
+      if (all.length > 0 || !parsed.success) return page(request, reply, id, form, formErrors(all), 400);
       try {
-        await services.placements.place(request.ctx, id.data, parsed.data);
+        await services.placements.place(request.ctx, id, parsed.data);
       } catch (error) {
-        return page(request, reply, id.data, form, asFormErrors(error), 400);
+        return page(request, reply, id, form, asFormErrors(error), 400);
       }
-      return reply.redirect(`/children/${id.data}`, 303);
+      return reply.redirect(`/children/${id}`, 303);
     },
   );
 }

@@ -11,6 +11,7 @@ import {
   parseForm,
   text,
 } from '../../platform/http/forms';
+import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { queueRows, timeLeft } from './presenters';
@@ -55,8 +56,8 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
     '/return-interviews/:id',
     { config: { access: 'return-interview:record' } },
     async (request: IdRequest, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      return id.success ? page(request, reply, id.data) : reply.callNotFound();
+      const id = recordId(request);
+      return id ? page(request, reply, id) : reply.callNotFound();
     },
   );
 
@@ -64,8 +65,8 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
     '/return-interviews/:id',
     { config: { access: 'return-interview:record' } },
     async (request: IdRequest, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      if (!id.success) return reply.callNotFound();
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
       const outcome = text(form, 'outcome');
       const parsed =
@@ -87,13 +88,13 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
                   },
                 )
               : { errors: [{ field: 'outcome', message: 'Select what happened' }] };
-      if (!parsed.data) return page(request, reply, id.data, form, formErrors(parsed.errors), 400);
+      if (!parsed.data) return page(request, reply, id, form, formErrors(parsed.errors), 400);
       try {
-        await returnInterviews.record(request.ctx, id.data, parsed.data);
+        await returnInterviews.record(request.ctx, id, parsed.data);
       } catch (error) {
-        return page(request, reply, id.data, form, asFormErrors(error), 400);
+        return page(request, reply, id, form, asFormErrors(error), 400);
       }
-      return reply.redirect(`/return-interviews/${id.data}`, 303);
+      return reply.redirect(`/return-interviews/${id}`, 303);
     },
   );
 }

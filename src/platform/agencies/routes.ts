@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
+import { recordId } from '../http/params';
 import type { PlatformServices as Services } from '../services';
 import { escapeHtml } from '../views/html';
 import { authoritySelectItems } from './presenters';
@@ -68,9 +68,9 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
     '/admin/agencies/:id',
     { config: { access: 'agency:manage-own' } },
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const id = z.uuid().safeParse(request.params.id);
-      if (!id.success) return reply.callNotFound();
-      const agency = await agencies.get(request.ctx, id.data);
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      const agency = await agencies.get(request.ctx, id);
       const members = request.ctx.permissions.has('user:manage')
         ? await users.list(request.ctx, { agencyId: agency.id })
         : [];
@@ -107,10 +107,10 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
       `/admin/agencies/:id/${action}`,
       { config: { access: 'agency:manage-all' } },
       async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-        const id = z.uuid().safeParse(request.params.id);
-        if (!id.success) return reply.callNotFound();
-        await agencies.setDisabled(request.ctx, id.data, disabled);
-        return reply.redirect(`/admin/agencies/${id.data}?done=${action}`, 303);
+        const id = recordId(request);
+        if (!id) return reply.callNotFound();
+        await agencies.setDisabled(request.ctx, id, disabled);
+        return reply.redirect(`/admin/agencies/${id}?done=${action}`, 303);
       },
     );
   }

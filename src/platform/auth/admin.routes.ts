@@ -1,21 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
+import { recordId } from '../http/params';
 import type { PlatformServices as Services } from '../services';
 import { roleItems, userRows, userSummaryRows } from './presenters';
 import { createUserSchema, updateRolesSchema } from './schemas';
 
-const idParam = z.object({ id: z.uuid() });
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
 export function registerAdminUserRoutes(web: FastifyInstance, services: Services): void {
   const { users, agencies } = services;
-
-  /** Parses the id or answers 404, like any record that is not there. */
-  const userId = (request: IdRequest) => {
-    const parsed = idParam.safeParse(request.params);
-    return parsed.success ? parsed.data.id : null;
-  };
 
   web.get('/admin/users', { config: { access: 'user:manage' } }, async (request, reply) => {
     const list = await users.list(request.ctx);
@@ -67,7 +60,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
   });
 
   web.get('/admin/users/:id', { config: { access: 'user:manage' } }, async (request: IdRequest, reply) => {
-    const id = userId(request);
+    const id = recordId(request);
     if (!id) return reply.callNotFound();
     const user = await users.get(request.ctx, id);
     const flash = (request.query as { done?: string }).done;
@@ -102,7 +95,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
     '/admin/users/:id/roles',
     { config: { access: 'user:manage' } },
     async (request: IdRequest, reply) => {
-      const id = userId(request);
+      const id = recordId(request);
       return id ? rolesPage(request, reply, id) : reply.callNotFound();
     },
   );
@@ -110,7 +103,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
     '/admin/users/:id/roles',
     { config: { access: 'user:manage' } },
     async (request: IdRequest, reply) => {
-      const id = userId(request);
+      const id = recordId(request);
       if (!id) return reply.callNotFound();
       const parsed = updateRolesSchema.safeParse(request.body);
       const submitted = ([] as string[]).concat(
@@ -137,7 +130,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
       `/admin/users/:id/${name}`,
       { config: { access: 'user:manage' } },
       async (request: IdRequest, reply) => {
-        const id = userId(request);
+        const id = recordId(request);
         if (!id) return reply.callNotFound();
         try {
           await act(request, id);
@@ -162,7 +155,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
     '/admin/users/:id/reset-password',
     { config: { access: 'user:manage' } },
     async (request: IdRequest, reply) => {
-      const id = userId(request);
+      const id = recordId(request);
       if (!id) return reply.callNotFound();
       const temporaryPassword = await users.resetPassword(request.ctx, id);
       const user = await users.get(request.ctx, id);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { asFormErrors, fieldErrorsOf, formErrors } from '../http/forms';
+import { recordId } from '../http/params';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../http/web';
 import type { PlatformServices as Services } from '../services';
 import { changePasswordSchema, secondFactorSchema, signInSchema } from './schemas';
@@ -256,7 +257,7 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
     '/account/api-tokens/:id/revoke',
     { config: { access: 'api-token:own' } },
     async (request, reply) => {
-      if (!z.uuid().safeParse(request.params.id).success) return reply.callNotFound();
+      if (!recordId(request)) return reply.callNotFound();
       await services.apiTokens.revoke(request.ctx, request.params.id);
       return reply.redirect('/account/api-tokens', 303);
     },
