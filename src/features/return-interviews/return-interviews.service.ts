@@ -14,6 +14,37 @@ import type { RecordInterview } from './schemas';
 /** Reminders go this long before the deadline. */
 export const REMINDER_BEFORE_MS = 24 * 3_600_000;
 
+/** The columns each outcome sets. */
+function columnsFor(input: RecordInterview): Partial<typeof returnInterview.$inferInsert> {
+  switch (input.outcome) {
+    case 'offered':
+      return { status: 'offered', offeredAt: input.offeredAt, offeredBy: input.offeredBy };
+    case 'accepted':
+      return { status: 'accepted' };
+    case 'declined':
+      return { status: 'declined', declinedReason: input.declinedReason };
+    case 'held':
+      return {
+        status: 'held',
+        heldAt: input.heldAt,
+        heldWhere: input.heldWhere,
+        interviewerName: input.interviewerName,
+        interviewerRole: input.interviewerRole,
+        interviewerIndependent: input.interviewerIndependent,
+        trustedAdultChosenByChild: input.trustedAdultChosenByChild,
+        whyLeft: input.whyLeft ?? null,
+        whereStayed: input.whereStayed ?? null,
+        whoWith: input.whoWith ?? null,
+        howTravelled: input.howTravelled ?? null,
+        harmDisclosed: input.harmDisclosed ?? null,
+        healthNeeds: input.healthNeeds ?? null,
+        exploitationConcerns: input.exploitationConcerns ?? null,
+        actions: input.actions ?? null,
+        informationSharedWith: input.informationSharedWith ?? null,
+      };
+  }
+}
+
 export class ReturnInterviewsService {
   constructor(
     private readonly withTransaction: WithTransaction,
@@ -127,36 +158,29 @@ export class ReturnInterviewsService {
     });
   }
 
-  /** Records an offer, a refusal or the interview itself. A held or declined interview is final. */
+  /**
+   * Records an offer, the child's acceptance, a refusal or the interview itself. A child accepts an
+   * interview that has been offered; a held or declined interview is final.
+   */
   async record(ctx: Context, id: string, input: RecordInterview): Promise<void> {
     const current = await this.get(ctx, id);
-    if (current.interview.status === 'held' || current.interview.status === 'declined') {
+    const status = current.interview.status;
+    if (status === 'held' || status === 'declined') {
       throw new ConflictError('This return interview is already finished', 'outcome');
     }
+    if (input.outcome === 'accepted' && status !== 'offered') {
+      throw new ConflictError(
+        status === 'accepted'
+          ? 'The child has already accepted this interview'
+          : 'Record the offer first: the child can accept only an interview that has been offered',
+        'outcome',
+      );
+    }
+    if (input.outcome === 'offered' && status === 'accepted') {
+      throw new ConflictError('The child has already accepted this interview', 'outcome');
+    }
     await this.withTransaction(async (tx) => {
-      const values =
-        input.outcome === 'offered'
-          ? { status: 'offered' as const, offeredAt: input.offeredAt, offeredBy: input.offeredBy }
-          : input.outcome === 'declined'
-            ? { status: 'declined' as const, declinedReason: input.declinedReason }
-            : {
-                status: 'held' as const,
-                heldAt: input.heldAt,
-                heldWhere: input.heldWhere,
-                interviewerName: input.interviewerName,
-                interviewerRole: input.interviewerRole,
-                interviewerIndependent: input.interviewerIndependent,
-                trustedAdultChosenByChild: input.trustedAdultChosenByChild,
-                whyLeft: input.whyLeft ?? null,
-                whereStayed: input.whereStayed ?? null,
-                whoWith: input.whoWith ?? null,
-                howTravelled: input.howTravelled ?? null,
-                harmDisclosed: input.harmDisclosed ?? null,
-                healthNeeds: input.healthNeeds ?? null,
-                exploitationConcerns: input.exploitationConcerns ?? null,
-                actions: input.actions ?? null,
-                informationSharedWith: input.informationSharedWith ?? null,
-              };
+      const values = columnsFor(input);
       await tx.update(returnInterview).set(values).where(eq(returnInterview.id, id));
       await recordAudit(tx, ctx, {
         action: `return-interview.${input.outcome}`,

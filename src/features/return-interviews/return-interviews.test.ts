@@ -89,6 +89,50 @@ describe('return interviews', () => {
     );
   });
 
+  it('records that the child accepted an offered interview, and keeps it in the queue until it is held', async () => {
+    t.clock.set('2026-05-12T18:00:00Z');
+    const { returnInterviewId } = await returnedChild('Accepting', '2026-05-12T10:00:00Z');
+    const url = `/return-interviews/${returnInterviewId}`;
+    const browser = new Browser(t.app);
+    await browser.signIn('return.worker@lantern.invalid');
+    const due = await browser.get(url);
+    expect(due.body).not.toContain('The child accepted the offer');
+    const early = await browser.post(url, { outcome: 'accepted' });
+    expect(early.statusCode).toBe(400);
+    expect(early.body).toContain('Record the offer first');
+
+    await browser.get(url);
+    const offered = await browser.post(url, {
+      outcome: 'offered',
+      'offeredAt-day': '12',
+      'offeredAt-month': '5',
+      'offeredAt-year': '2026',
+      'offeredAt-hour': '17',
+      'offeredAt-minute': '00',
+      offeredBy: 'Leon Marsh',
+    });
+    expect(offered.statusCode).toBe(303);
+    const offeredPage = await browser.get(url);
+    expect(offeredPage.body).toContain('The child accepted the offer');
+    expect((await browser.post(url, { outcome: 'accepted' })).statusCode).toBe(303);
+
+    const accepted = await browser.get(url);
+    expect(accepted.body).toContain('Accepted');
+    expect(accepted.body).not.toContain('The child accepted the offer');
+    expect(accepted.body).not.toContain('The interview has been offered');
+    expect(accepted.body).toContain('The interview was held');
+    const worker = await contextFor(t, 'return.worker@lantern.invalid');
+    const queued = (await t.services.returnInterviews.queue(worker)).find(
+      (r) => r.interview.id === returnInterviewId,
+    );
+    expect(queued?.interview.status).toBe('accepted');
+    const queue = await browser.get('/return-interviews');
+    expect(queue.body).toMatch(/Accepting<\/a>[\s\S]*?Accepted/);
+    await expect(
+      t.services.returnInterviews.record(worker, returnInterviewId, { outcome: 'accepted' }),
+    ).rejects.toThrow('already accepted');
+  });
+
   it('hides another agency’s interviews', async () => {
     t.clock.set('2026-05-13T12:00:00Z');
     const { returnInterviewId } = await returnedChild('Private', '2026-05-13T08:00:00Z');

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../../platform/auth/api.routes';
 import type { Context } from '../../platform/context';
+import type { FieldError } from '../../platform/http/errors';
 import {
   asFormErrors,
   type Form,
@@ -15,7 +16,40 @@ import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { queueRows, timeLeft } from './presenters';
-import { declineInterview, holdInterview, offerInterview, recordInterviewApi } from './schemas';
+import {
+  acceptInterview,
+  declineInterview,
+  holdInterview,
+  offerInterview,
+  type RecordInterview,
+  recordInterviewApi,
+} from './schemas';
+
+/** Parses the form of the outcome it carries: each outcome has its own form on the page. */
+function parseOutcome(form: Form): { data?: RecordInterview; errors: FieldError[] } {
+  switch (text(form, 'outcome')) {
+    case 'offered':
+      return parseForm(offerInterview, form, { offeredAt: { label: 'when the interview was offered' } });
+    case 'accepted':
+      return parseForm(acceptInterview, form, {});
+    case 'declined':
+      return parseForm(declineInterview, form, {});
+    case 'held': {
+      const independent = text(form, 'interviewerIndependent');
+      return parseForm(
+        holdInterview,
+        form,
+        { heldAt: { label: 'when the interview was held' } },
+        {
+          interviewerIndependent: independent === undefined ? undefined : independent === 'yes',
+          trustedAdultChosenByChild: text(form, 'trustedAdultChosenByChild') === 'yes',
+        },
+      );
+    }
+    default:
+      return { errors: [{ field: 'outcome', message: 'Select what happened' }] };
+  }
+}
 
 export function registerReturnInterviewRoutes(web: FastifyInstance, services: Services): void {
   const { returnInterviews } = services;
@@ -68,26 +102,7 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
       const id = recordId(request);
       if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
-      const outcome = text(form, 'outcome');
-      const parsed =
-        outcome === 'offered'
-          ? parseForm(offerInterview, form, { offeredAt: { label: 'when the interview was offered' } })
-          : outcome === 'declined'
-            ? parseForm(declineInterview, form, {})
-            : outcome === 'held'
-              ? parseForm(
-                  holdInterview,
-                  form,
-                  { heldAt: { label: 'when the interview was held' } },
-                  {
-                    interviewerIndependent:
-                      text(form, 'interviewerIndependent') === undefined
-                        ? undefined
-                        : text(form, 'interviewerIndependent') === 'yes',
-                    trustedAdultChosenByChild: text(form, 'trustedAdultChosenByChild') === 'yes',
-                  },
-                )
-              : { errors: [{ field: 'outcome', message: 'Select what happened' }] };
+      const parsed = parseOutcome(form);
       if (!parsed.data) return page(request, reply, id, form, formErrors(parsed.errors), 400);
       try {
         await returnInterviews.record(request.ctx, id, parsed.data);
@@ -146,7 +161,8 @@ export function registerReturnInterviewApi(api: FastifyInstance, services: Servi
     {
       config: { access: 'return-interview:record' },
       schema: {
-        summary: 'Record an offer, a refusal or the interview itself (dates as ISO 8601)',
+        summary:
+          'Record an offer, the child’s acceptance, a refusal or the interview itself (dates as ISO 8601)',
         tags: ['Return interviews'],
         params,
         body: recordInterviewApi,

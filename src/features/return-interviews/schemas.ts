@@ -16,6 +16,11 @@ export const offerInterview = z.object({
   offeredBy: required(200, 'Enter who offered the interview'),
 });
 
+/** The child agreed to the offered interview. There is no column yet for when it is arranged for. */
+export const acceptInterview = z.object({
+  outcome: z.literal('accepted'),
+});
+
 export const declineInterview = z.object({
   outcome: z.literal('declined'),
   declinedReason: required(2000, 'Enter why the child declined'),
@@ -55,7 +60,7 @@ export const holdInterview = heldFields.refine(independent, independentRule);
 
 export const recordInterview = z.discriminatedUnion(
   'outcome',
-  [offerInterview, declineInterview, holdInterview],
+  [offerInterview, acceptInterview, declineInterview, holdInterview],
   {
     error: 'Select what happened',
   },
@@ -67,6 +72,7 @@ export const recordInterviewApi = z.discriminatedUnion('outcome', [
   offerInterview.extend({
     offeredAt: z.coerce.date({ error: 'Give offeredAt as an ISO 8601 date and time' }),
   }),
+  acceptInterview,
   declineInterview,
   heldFields
     .extend({ heldAt: z.coerce.date({ error: 'Give heldAt as an ISO 8601 date and time' }) })
