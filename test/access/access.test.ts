@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { episode } from '../../src/features/episodes/tables';
+import { episode, riskGrading } from '../../src/features/episodes/tables';
 import type { Role } from '../../src/platform/access/catalogue';
 import { child, childAccess } from '../../src/platform/access/tables';
 import { apiToken, appUser } from '../../src/platform/auth/tables';
@@ -143,6 +143,34 @@ describe('expected access (generated from the table)', () => {
           );
           const page = await browser.get(`/episodes/${e?.id}`);
           expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'risk review list entry': {
+          const c = await childFixture(row.role, row.relationship);
+          const now = t.clock.now().getTime();
+          await t.services.withTransaction(async (tx) => {
+            const [e] = await tx
+              .insert(episode)
+              .values({
+                childId: c.id,
+                kind: 'missing',
+                startedAt: new Date(now - 3 * 3_600_000),
+                reportedAt: new Date(now - 3 * 3_600_000),
+                reportedByAgencyId: c.agencyId,
+                createdAt: new Date(now - 3 * 3_600_000),
+              })
+              .returning({ id: episode.id });
+            await tx.insert(riskGrading).values({
+              episodeId: e?.id ?? '',
+              grade: 'medium',
+              rationale: 'Probe',
+              gradedAt: new Date(now - 2 * 3_600_000),
+              nextReviewAt: new Date(now - 3_600_000),
+            });
+          });
+          const list = await browser.get('/episodes/reviews-overdue');
+          expect(list.body.includes(c.name)).toBe(row.allow);
+          if (row.allow) expect(list.statusCode).toBe(200);
           break;
         }
         case 'child list entry': {

@@ -17,6 +17,7 @@ export type Resource =
   | 'child record'
   | 'child list entry'
   | 'episode'
+  | 'risk review list entry'
   | 'user account'
   | 'audit log'
   | 'agency list';
@@ -61,6 +62,9 @@ export const expectedAccess: ExpectedAccess[] = [
   // An episode follows its child.
   ...rows('episode', 'agency-holds-access', childViewers),
   ...rows('episode', 'no-relationship', []),
+  // The overdue risk-review list: police who grade, and only for children their agency may see.
+  ...rows('risk review list entry', 'agency-holds-access', ['police_mash_officer', 'missing_coordinator']),
+  ...rows('risk review list entry', 'no-relationship', []),
   // User accounts: administrators of the same agency; the hub administrator for every agency.
   ...rows('user account', 'same-agency', ['agency_administrator', 'hub_administrator']),
   ...rows('user account', 'other-agency', ['hub_administrator']),

@@ -129,3 +129,41 @@ describe('the chronology', () => {
     expect(page.body).toContain('School gates');
   });
 });
+
+describe('overdue risk reviews', () => {
+  it('shows the coordinator the reviews that have passed, and is not found for a role that cannot grade', async () => {
+    t.clock.set('2026-05-01T09:00:00Z');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const officer = await contextFor(t, 'coordinator@lantern.invalid');
+    const childId = await t.services.children.create(social, { givenName: 'Review', familyName: 'Slipped' });
+    const id = await t.services.episodes.report(social, childId, {
+      kind: 'missing',
+      startedAt: new Date('2026-05-01T08:00:00Z'),
+      policeForceCode: 'E23000010',
+      policeReference: 'WY-2605-0001',
+    });
+    await t.services.episodes.grade(officer, id, {
+      grade: 'high',
+      rationale: 'Seen with an adult of concern',
+      nextReviewAt: new Date('2026-05-01T10:00:00Z'),
+    });
+    t.clock.set('2026-05-03T13:30:00Z');
+
+    const coordinator = new Browser(t.app);
+    await coordinator.signIn('coordinator@lantern.invalid');
+    const page = await coordinator.get('/episodes/reviews-overdue');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<title>Risk reviews overdue');
+    expect(page.body).toContain(`href="/children/${childId}">Review Slipped</a>`);
+    expect(page.body).toContain('WY-2605-0001');
+    expect(page.body).toContain('1 May 2026 at 11am');
+    expect(page.body).toContain('2 days and 3 hours');
+    expect(page.body).toContain(`href="/episodes/${id}"`);
+    expect(page.body).toContain('href="/episodes/reviews-overdue"');
+
+    const practitioner = new Browser(t.app);
+    await practitioner.signIn('social.mash@lantern.invalid');
+    expect((await practitioner.get('/episodes/reviews-overdue')).statusCode).toBe(404);
+    expect((await practitioner.get('/')).body).not.toContain('href="/episodes/reviews-overdue"');
+  });
+});

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, notExists, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { child } from '../../platform/access/tables';
 import { agency, commission } from '../../platform/agencies/tables';
 import type { Tx } from '../../platform/db/client';
@@ -36,6 +37,51 @@ export async function gradingsOf(tx: Tx, episodeId: string) {
     .from(riskGrading)
     .where(eq(riskGrading.episodeId, episodeId))
     .orderBy(asc(riskGrading.gradedAt));
+}
+
+/**
+ * Open episodes whose latest grading set a review time that has passed, most overdue first. A
+ * later grading replaces the earlier one's review time, so only the latest counts.
+ */
+export async function overdueReviews(tx: Tx, now: Date, childVisible: SQL, policeForceCode: string | null) {
+  const later = alias(riskGrading, 'later_grading');
+  return tx
+    .select({
+      episodeId: episode.id,
+      kind: episode.kind,
+      policeReference: episode.policeReference,
+      childId: child.id,
+      givenName: child.givenName,
+      familyName: child.familyName,
+      grade: riskGrading.grade,
+      nextReviewAt: riskGrading.nextReviewAt,
+    })
+    .from(episode)
+    .innerJoin(child, eq(child.id, episode.childId))
+    .innerJoin(riskGrading, eq(riskGrading.episodeId, episode.id))
+    .where(
+      and(
+        isNull(episode.endedAt),
+        lt(riskGrading.nextReviewAt, now),
+        notExists(
+          tx
+            .select({ one: sql`1` })
+            .from(later)
+            .where(
+              and(
+                eq(later.episodeId, riskGrading.episodeId),
+                sql`(${later.gradedAt}, ${later.id}) > (${riskGrading.gradedAt}, ${riskGrading.id})`,
+              ),
+            ),
+        ),
+        policeForceCode
+          ? or(eq(episode.policeForceCode, policeForceCode), isNull(episode.policeForceCode))
+          : undefined,
+        childVisible,
+      ),
+    )
+    .orderBy(asc(riskGrading.nextReviewAt), asc(episode.id))
+    .limit(200);
 }
 
 export async function kindChangesOf(tx: Tx, episodeId: string) {

@@ -220,6 +220,25 @@ export class EpisodesService {
     });
   }
 
+  /**
+   * The reviews a force has let slip: open episodes of children the actor may see whose latest
+   * grading's review time has passed, most overdue first. Police see their own force's episodes
+   * (and any with no force recorded, so no review is left without an owner).
+   */
+  async overdueReviews(ctx: Context) {
+    requirePermission(ctx, 'episode:grade');
+    return this.withTransaction(async (tx) => {
+      const rows = await repo.overdueReviews(
+        tx,
+        ctx.clock.now(),
+        childVisibleTo(ctx, child.id),
+        ctx.actor.policeForceCode,
+      );
+      await recordAudit(tx, ctx, { action: 'episode.reviews-overdue', subjectType: 'episode' });
+      return rows;
+    });
+  }
+
   /** A police grading, with its rationale and next review; every grading is kept. */
   async grade(ctx: Context, id: string, input: GradeEpisode): Promise<void> {
     requirePermission(ctx, 'episode:grade');

@@ -152,3 +152,72 @@ describe('episodes', () => {
     await expect(t.services.episodes.get(york, id)).rejects.toThrow('Not found');
   });
 });
+
+describe('overdue risk reviews', () => {
+  const at = (iso: string) => new Date(`2026-05-01T${iso}Z`);
+
+  /** A child reported missing at 08:00 and graded at 09:00 with the review time given. */
+  async function graded(familyName: string, nextReviewAt: Date) {
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const officer = await contextFor(t, 'coordinator@lantern.invalid');
+    const childId = await newChild(familyName);
+    const id = await t.services.episodes.report(social, childId, {
+      kind: 'missing',
+      startedAt: at('08:00:00'),
+      policeForceCode: westYorkshire,
+      policeReference: `WY-${familyName}`,
+    });
+    await t.services.episodes.grade(officer, id, { grade: 'medium', rationale: 'Review', nextReviewAt });
+    return id;
+  }
+
+  it('lists open episodes whose latest review time has passed, most overdue first, and nothing else', async () => {
+    t.clock.set('2026-05-01T09:00:00Z');
+    const coordinator = await contextFor(t, 'coordinator@lantern.invalid');
+    const overdue = await graded('Longoverdue', at('10:00:00'));
+    const lessOverdue = await graded('Justoverdue', at('12:00:00'));
+    const notYetDue = await graded('Notyetdue', at('18:00:00'));
+    const closed = await graded('Closedepisode', at('10:00:00'));
+    const regraded = await graded('Regraded', at('10:00:00'));
+    t.clock.set('2026-05-01T09:30:00Z');
+    await t.services.episodes.grade(coordinator, regraded, {
+      grade: 'low',
+      rationale: 'Seen by a neighbour',
+      nextReviewAt: at('20:00:00'),
+    });
+    await t.services.episodes.close(coordinator, closed, { endedAt: at('09:15:00') });
+
+    // Another force's episode, of a child West Yorkshire cannot see.
+    const york = await contextFor(t, 'neighbour.social@lantern.invalid');
+    const yorkPolice = await contextFor(t, 'neighbour.police@lantern.invalid');
+    const yorkChild = await t.services.children.create(york, { givenName: 'Test', familyName: 'Elsewhere' });
+    const elsewhere = await t.services.episodes.report(york, yorkChild, {
+      kind: 'absent',
+      startedAt: at('08:00:00'),
+      policeForceCode: 'E23000009',
+    });
+    await t.services.episodes.grade(yorkPolice, elsewhere, {
+      grade: 'low',
+      rationale: 'Known address',
+      nextReviewAt: at('10:00:00'),
+    });
+
+    t.clock.set('2026-05-01T13:00:00Z');
+    const listed = await t.services.episodes.overdueReviews(coordinator);
+    const mine = listed.map((r) => r.episodeId).filter((id) => [overdue, lessOverdue].includes(id));
+    expect(mine).toEqual([overdue, lessOverdue]);
+    for (const id of [notYetDue, closed, regraded, elsewhere])
+      expect(listed.map((r) => r.episodeId)).not.toContain(id);
+    expect(listed.find((r) => r.episodeId === overdue)).toMatchObject({
+      familyName: 'Longoverdue',
+      grade: 'medium',
+      policeReference: 'WY-Longoverdue',
+      nextReviewAt: at('10:00:00'),
+    });
+    expect((await t.services.episodes.overdueReviews(yorkPolice)).map((r) => r.episodeId)).toEqual([
+      elsewhere,
+    ]);
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    await expect(t.services.episodes.overdueReviews(social)).rejects.toThrow('Not found');
+  });
+});

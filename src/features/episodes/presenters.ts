@@ -89,3 +89,45 @@ export const forceItems = (selected?: string) => [
   { value: '', text: 'Select force' },
   ...policeForces.map((f) => ({ value: f.code, text: f.name, selected: f.code === selected })),
 ];
+
+/** "45 minutes", "5 hours", "3 days and 2 hours": how long ago a review fell due. */
+export function overdueBy(dueAt: Date, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - dueAt.getTime()) / 60_000));
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (minutes < 60) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return plural(hours, 'hour');
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${plural(days, 'day')} and ${plural(hours % 24, 'hour')}` : plural(days, 'day');
+}
+
+export function overdueReviewRows(
+  rows: {
+    episodeId: string;
+    kind: EpisodeRow['kind'];
+    policeReference: string | null;
+    childId: string;
+    givenName: string;
+    familyName: string;
+    grade: Grading['grade'];
+    nextReviewAt: Date | null;
+  }[],
+  now: Date,
+) {
+  return rows.map((r) => {
+    const name = escapeHtml(`${r.givenName} ${r.familyName}`);
+    return [
+      { html: `<a class="govuk-link" href="/children/${r.childId}">${name}</a>` },
+      { text: r.kind === 'missing' ? 'Missing' : 'Absent' },
+      { text: r.policeReference ?? 'Not recorded' },
+      {
+        html: `<strong class="govuk-tag ${gradeTagClass(r.grade)}">${escapeHtml(gradeNames[r.grade])}</strong>`,
+      },
+      { text: formatDateTime(r.nextReviewAt) },
+      { text: r.nextReviewAt ? overdueBy(r.nextReviewAt, now) : '' },
+      {
+        html: `<a class="govuk-link" href="/episodes/${r.episodeId}">Review<span class="govuk-visually-hidden"> the grading for ${name}</span></a>`,
+      },
+    ];
+  });
+}

@@ -15,7 +15,7 @@ import {
 import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
-import { episodeRows, forceItems, gradingRows } from './presenters';
+import { episodeRows, forceItems, gradingRows, overdueReviewRows } from './presenters';
 import { closeEpisode, gradeEpisode, gradeNames, reportEpisode } from './schemas';
 import { riskGrades } from './tables';
 
@@ -118,6 +118,14 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
       ...extra,
     });
   };
+
+  web.get('/episodes/reviews-overdue', { config: { access: 'episode:grade' } }, async (request, reply) => {
+    const rows = await episodes.overdueReviews(request.ctx);
+    return reply.render('episodes/views/reviews-overdue.njk', {
+      pageTitle: 'Risk reviews overdue',
+      rows: overdueReviewRows(rows, services.clock.now()),
+    });
+  });
 
   web.get('/episodes/:id', { config: { access: 'child:view' } }, async (request: IdRequest, reply) => {
     const id = recordId(request);

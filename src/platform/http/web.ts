@@ -48,6 +48,7 @@ const navItems: NavItem[] = [
   { href: '/alerts', text: 'Alerts', permission: 'child:view' },
   { href: '/children', text: 'Children', permission: 'child:view' },
   { href: '/children/repeat-missing', text: 'Repeat missing', permission: 'episode:report' },
+  { href: '/episodes/reviews-overdue', text: 'Reviews overdue', permission: 'episode:grade' },
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
   { href: '/homes', text: 'Homes', permission: 'childrens-home:view' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
