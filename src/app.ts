@@ -23,6 +23,7 @@ import { registerChildApi, registerChildRoutes } from './features/children/route
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
 import { registerPlacementRoutes } from './features/placements/routes';
+import { registerProfileRoutes } from './features/profiles/routes';
 import {
   registerReturnInterviewApi,
   registerReturnInterviewRoutes,
@@ -201,6 +202,11 @@ export async function createApp(services: Services, options: AppOptions = {}): P
         return reply.code(403).render('pages/forbidden.njk');
       }
       if (error.statusCode === 429) return reply.code(429).render('pages/too-many-requests.njk');
+      if (error.code === 'FST_REQ_FILE_TOO_LARGE') {
+        const fileTooLarge = request.routeOptions.config.fileTooLarge;
+        if (fileTooLarge) return fileTooLarge(request, reply);
+        return reply.code(413).render('pages/file-too-large.njk');
+      }
       if (error instanceof ValidationError || error instanceof ConflictError || error.statusCode === 400) {
         return reply.code(400).render('pages/not-found.njk', { pageTitle: 'Bad request' });
       }
@@ -222,6 +228,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerConcernRoutes(web, services);
     registerHomeRoutes(web, services);
     registerPlacementRoutes(web, services);
+    registerProfileRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

@@ -29,6 +29,10 @@ const envSchema = z
     REPEAT_ABSENCE_COUNT: z.coerce.number().int().min(2).default(3),
     REPEAT_ABSENCE_DAYS: z.coerce.number().int().min(1).default(30),
     OUT_OF_AREA_MILES: z.coerce.number().min(0).default(20),
+    POSTCODE_LOOKUP_URL: z
+      .url()
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -77,6 +81,8 @@ export interface Config {
   flags: { repeatMissing: { count: number; days: number }; repeatAbsence: { count: number; days: number } };
   /** A placement further than this from home is out of area. */
   outOfAreaMiles: number;
+  /** A postcodes.io-compatible service; without one, users enter coordinates. */
+  postcodeLookupUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +120,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       repeatAbsence: { count: env.REPEAT_ABSENCE_COUNT, days: env.REPEAT_ABSENCE_DAYS },
     },
     outOfAreaMiles: env.OUT_OF_AREA_MILES,
+    postcodeLookupUrl: env.POSTCODE_LOOKUP_URL,
   };
 }
 

@@ -5,7 +5,9 @@ import { ChildrenService } from './features/children/children.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
 import { HomesService } from './features/homes/homes.service';
+import { LocationsService } from './features/locations/locations.service';
 import { PlacementsService } from './features/placements/placements.service';
+import { ProfilesService } from './features/profiles/profiles.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
@@ -19,7 +21,9 @@ export interface Services extends PlatformServices {
   episodes: EpisodesService;
   flags: FlagsService;
   homes: HomesService;
+  locations: LocationsService;
   placements: PlacementsService;
+  profiles: ProfilesService;
   returnInterviews: ReturnInterviewsService;
 }
 
@@ -27,6 +31,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const platform = createPlatformServices(database, config, clock);
   const alerts = new AlertsService(platform.withTransaction, platform.mail, config);
   const placements = new PlacementsService(platform.withTransaction, config.outOfAreaMiles);
+  const locations = new LocationsService(platform.geocoder);
   return {
     ...platform,
     alerts,
@@ -35,7 +40,9 @@ export function createServices(database: Database, config: Config, clock: Clock)
     episodes: new EpisodesService(platform.withTransaction, alerts, placements),
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
+    locations,
     placements,
+    profiles: new ProfilesService(platform.withTransaction, locations),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

@@ -7,6 +7,7 @@ import { UsersService } from './auth/users.service';
 import type { Clock } from './context';
 import type { Database } from './db/client';
 import { transactionRunner, type WithTransaction } from './db/transaction';
+import { type Geocoder, geocoderFor } from './geo/geocoder';
 import { JobQueue } from './jobs/jobs';
 import { MailService } from './mail/mail.service';
 import { Mailer } from './mail/mailer';
@@ -25,6 +26,7 @@ export interface PlatformServices {
   jobs: JobQueue;
   mailer: Mailer;
   mail: MailService;
+  geocoder: Geocoder;
 }
 
 export function createPlatformServices(database: Database, config: Config, clock: Clock): PlatformServices {
@@ -44,5 +46,6 @@ export function createPlatformServices(database: Database, config: Config, clock
     jobs,
     mailer,
     mail: new MailService(withTransaction, jobs, mailer, clock),
+    geocoder: geocoderFor(config.postcodeLookupUrl),
   };
 }

@@ -103,6 +103,32 @@ export class Browser {
     });
   }
 
+  /** Posts a multipart form with one file, as a browser's file upload does, with the CSRF token. */
+  upload(
+    url: string,
+    file: { field: string; filename: string; contentType: string; bytes: Buffer },
+    form: Record<string, string> = {},
+  ) {
+    const boundary = `----lantern${Math.random().toString(16).slice(2)}`;
+    const fields = { ...(this.csrfToken ? { _csrf: this.csrfToken } : {}), ...form };
+    const parts: Buffer[] = Object.entries(fields).map(([k, v]) =>
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+    );
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    );
+    return this.request({
+      method: 'POST',
+      url,
+      payload: Buffer.concat(parts),
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+  }
+
   async signIn(email: string, password = DEMO_PASSWORD): Promise<LightMyRequestResponse> {
     await this.get('/sign-in');
     return this.post('/sign-in', { email, password });

@@ -3,6 +3,7 @@ import { boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } fr
 import { child } from '../../platform/access/tables';
 import { agency, policeForce } from '../../platform/agencies/tables';
 import { appUser } from '../../platform/auth/tables';
+import { location } from '../locations/tables';
 
 export const episodeKinds = ['missing', 'absent'] as const;
 export type EpisodeKind = (typeof episodeKinds)[number];
@@ -31,6 +32,7 @@ export const episode = pgTable(
       .references(() => agency.id),
     lastSeenLocation: text('last_seen_location'),
     lastSeenPostcode: text('last_seen_postcode'),
+    lastSeenLocationId: uuid('last_seen_location_id').references(() => location.id),
     circumstances: text('circumstances'),
     clothing: text('clothing'),
     possiblyWith: text('possibly_with'),
@@ -44,6 +46,7 @@ export const episode = pgTable(
     /** Found (missing) or returned (away). Null while the episode is open. */
     endedAt: timestamp('ended_at', { withTimezone: true }),
     foundLocation: text('found_location'),
+    foundLocationId: uuid('found_location_id').references(() => location.id),
     foundWith: text('found_with'),
     returnedTo: text('returned_to'),
     preventionInterviewAt: timestamp('prevention_interview_at', { withTimezone: true }),

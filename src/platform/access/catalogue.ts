@@ -13,6 +13,7 @@ export const permissions = {
   'return-interview:record': 'Record return interviews',
   'concern:raise': 'Tell the authorities and police of a suspicion of abuse or exploitation',
   'placement:record': 'Record where a looked-after child is placed',
+  'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
   'childrens-home:import': 'Import the register of children’s homes',
   'agency:manage-own': 'Manage the users of your own agency',
@@ -30,6 +31,7 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'profile:edit',
       'childrens-home:view',
       'episode:report',
       'episode:grade',
@@ -45,6 +47,7 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'profile:edit',
       'placement:record',
       'childrens-home:view',
       'episode:report',
@@ -60,6 +63,7 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'profile:edit',
       'childrens-home:view',
       'episode:report',
       'episode:grade',
@@ -75,6 +79,7 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'profile:edit',
       'placement:record',
       'childrens-home:view',
       'episode:report',
@@ -96,6 +101,7 @@ export const roles = {
     name: "Children's home staff",
     agencyTypes: ['childrens_home_provider'],
     permissions: [
+      'profile:edit',
       'concern:raise',
       'childrens-home:view',
       'episode:report',

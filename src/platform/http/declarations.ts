@@ -17,6 +17,8 @@ export type RouteAccess = 'public' | 'signed-in' | Permission | { pendingStep: P
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** Renders the route's form with an error when an uploaded file is over the size limit. */
+    fileTooLarge?: (request: FastifyRequest, reply: FastifyReply) => unknown;
   }
   interface FastifyRequest {
     session: ResolvedSession | null;

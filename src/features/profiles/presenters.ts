@@ -1,0 +1,134 @@
+import { formatDateTime } from '../../platform/views/filters';
+import type { EpisodeRow } from '../episodes/episodes.repository';
+import { kindNames } from '../episodes/schemas';
+import type { Profile, ProfileEntryView } from './profiles.service';
+import type { ProfileEntryKind } from './tables';
+
+/** The kinds of entry as they appear in addresses and on pages. */
+export const entryKinds = {
+  phones: {
+    kind: 'phone',
+    heading: 'Phones',
+    add: 'Add a phone',
+    valueLabel: 'Phone number',
+    valueHint: 'A mobile or landline the child uses, like 07700 900123',
+    detailLabel: 'Notes (optional)',
+    detailHint: 'For example, whose phone it is or when it was last used',
+  },
+  accounts: {
+    kind: 'social_media',
+    heading: 'Online accounts',
+    add: 'Add an online account',
+    valueLabel: 'Username or handle',
+    valueHint: 'As it appears in the app, like @example',
+    detailLabel: 'App or site',
+    detailHint: 'For example, Snapchat, Instagram, TikTok',
+  },
+  people: {
+    kind: 'associate',
+    heading: 'People the child may be with',
+    add: 'Add a person',
+    valueLabel: 'Name',
+    valueHint: 'Their name or the name the child uses for them',
+    detailLabel: 'How the child knows them (optional)',
+    detailHint: 'For example, friend from school, older boyfriend, cousin',
+  },
+  places: {
+    kind: 'place',
+    heading: 'Places the child goes',
+    add: 'Add a place',
+    valueLabel: 'Address or name of the place',
+    valueHint: 'For example, Kirkgate Market, the bus station, a friend’s flat on Park Road',
+    detailLabel: 'Notes (optional)',
+    detailHint: 'When they go there and who with',
+  },
+} as const satisfies Record<
+  string,
+  {
+    kind: ProfileEntryKind;
+    heading: string;
+    add: string;
+    valueLabel: string;
+    valueHint: string;
+    detailLabel: string;
+    detailHint: string;
+  }
+>;
+export type EntrySlug = keyof typeof entryKinds;
+export const isEntrySlug = (s: string): s is EntrySlug => s in entryKinds;
+
+const orNone = (v: string | null | undefined) => (v ? v : 'Not recorded');
+const row = (key: string, value: string | null | undefined) => ({
+  key: { text: key },
+  value: { text: orNone(value) },
+});
+
+export function descriptionRows(p: Profile) {
+  const d = p.details;
+  return [
+    row('Height', d?.height),
+    row('Build', d?.build),
+    row('Hair', d?.hair),
+    row('Eyes', d?.eyes),
+    row('Distinguishing features', d?.distinguishingFeatures),
+    row('Usual clothing', d?.usualClothing),
+    row('Languages', d?.languages),
+  ];
+}
+
+export function healthRows(p: Profile) {
+  return [row('Health needs', p.details?.healthNeeds), row('Medication', p.details?.medication)];
+}
+
+export function moneyRows(p: Profile) {
+  return [
+    row('Money', p.details?.money),
+    row('Transport', p.details?.transport),
+    row('Other information', p.details?.otherInformation),
+  ];
+}
+
+/** Phone numbers in the form people dial them. */
+export function displayValue(e: ProfileEntryView): string {
+  if (e.kind === 'phone' && e.value.startsWith('+44')) {
+    const national = `0${e.value.slice(3)}`;
+    return national.length === 11 ? `${national.slice(0, 5)} ${national.slice(5)}` : national;
+  }
+  return e.value;
+}
+
+export function entryCells(e: ProfileEntryView) {
+  const where =
+    e.kind === 'place'
+      ? [e.postcode, e.latitude !== null ? `${e.latitude.toFixed(4)}, ${e.longitude?.toFixed(4)}` : null]
+          .filter(Boolean)
+          .join(' · ')
+      : '';
+  return {
+    value: displayValue(e),
+    detail: e.detail ?? '',
+    where,
+  };
+}
+
+/** What the printed sheet says of the child's missing history. */
+export function missingHistory(episodes: EpisodeRow[], now: Date) {
+  const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+  const lastYear = episodes.filter((e) => e.startedAt >= yearAgo);
+  return {
+    total: episodes.length,
+    missingLastYear: lastYear.filter((e) => e.kind === 'missing').length,
+    absentLastYear: lastYear.filter((e) => e.kind === 'absent').length,
+    recent: episodes.slice(0, 5).map((e) => [
+      { text: formatDateTime(e.startedAt) },
+      { text: kindNames[e.kind] },
+      { text: orNone(e.lastSeenLocation) },
+      {
+        text: e.endedAt
+          ? [e.foundLocation, e.foundWith ? `with ${e.foundWith}` : null].filter(Boolean).join(', ') ||
+            'Not recorded'
+          : 'Still open',
+      },
+    ]),
+  };
+}

@@ -1,0 +1,247 @@
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { childVisibleTo } from '../../platform/access/child-access';
+import { requirePermission } from '../../platform/access/guard';
+import { child } from '../../platform/access/tables';
+import { recordAudit } from '../../platform/audit/audit';
+import type { Context } from '../../platform/context';
+import type { Tx } from '../../platform/db/client';
+import type { WithTransaction } from '../../platform/db/transaction';
+import { NotFoundError, ValidationError } from '../../platform/http/errors';
+import * as children from '../children/children.repository';
+import type { LocationsService } from '../locations/locations.service';
+import { location } from '../locations/tables';
+import { cleanPhoto, PhotoError } from './photo';
+import { type ProfileDetails, type ProfileEntryInput, profileDetails, profileEntry } from './schemas';
+import { childPhoto, childProfile, childProfileEntry, type ProfileEntryKind } from './tables';
+
+export interface ProfileEntryView {
+  id: string;
+  kind: ProfileEntryKind;
+  value: string;
+  detail: string | null;
+  postcode: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  createdAt: Date;
+}
+
+export interface Profile {
+  child: children.ChildRow;
+  aliases: { givenName: string; familyName: string }[];
+  details: typeof childProfile.$inferSelect | null;
+  entries: Record<ProfileEntryKind, ProfileEntryView[]>;
+  photo: { id: string; width: number; height: number; uploadedAt: Date } | null;
+}
+
+/** Philomena profiles: a child's description, needs, contacts and photo, kept ready for police. */
+export class ProfilesService {
+  constructor(
+    private readonly withTransaction: WithTransaction,
+    private readonly locations: LocationsService,
+  ) {}
+
+  private async visibleChild(tx: Tx, ctx: Context, childId: string) {
+    const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+    if (!found) throw new NotFoundError();
+    return found;
+  }
+
+  /** The profile of a child the actor may see; every read is audited. */
+  async get(ctx: Context, childId: string, purpose: 'view' | 'print' = 'view'): Promise<Profile> {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await this.visibleChild(tx, ctx, childId);
+      const aliases = await children.aliasesOf(tx, childId);
+      const [details] = await tx.select().from(childProfile).where(eq(childProfile.childId, childId));
+      const rows = await tx
+        .select({
+          id: childProfileEntry.id,
+          kind: childProfileEntry.kind,
+          value: childProfileEntry.value,
+          detail: childProfileEntry.detail,
+          postcode: location.postcode,
+          latitude: location.latitude,
+          longitude: location.longitude,
+          createdAt: childProfileEntry.createdAt,
+        })
+        .from(childProfileEntry)
+        .leftJoin(location, eq(location.id, childProfileEntry.locationId))
+        .where(and(eq(childProfileEntry.childId, childId), isNull(childProfileEntry.removedAt)))
+        .orderBy(asc(childProfileEntry.createdAt));
+      const [photo] = await tx
+        .select({
+          id: childPhoto.id,
+          width: childPhoto.width,
+          height: childPhoto.height,
+          uploadedAt: childPhoto.uploadedAt,
+        })
+        .from(childPhoto)
+        .where(eq(childPhoto.childId, childId))
+        .orderBy(desc(childPhoto.uploadedAt))
+        .limit(1);
+      await recordAudit(tx, ctx, {
+        action: purpose === 'print' ? 'profile.print' : 'profile.view',
+        subjectType: 'child',
+        subjectId: childId,
+        childId,
+      });
+      const entries: Profile['entries'] = { phone: [], social_media: [], associate: [], place: [] };
+      for (const r of rows) entries[r.kind].push(r);
+      return { child: found, aliases, details: details ?? null, entries, photo: photo ?? null };
+    });
+  }
+
+  /** Replaces the description and needs; a blank field clears what was there. */
+  async update(ctx: Context, childId: string, input: ProfileDetails): Promise<void> {
+    requirePermission(ctx, 'profile:edit');
+    const d = profileDetails.parse(input);
+    const values = {
+      height: d.height ?? null,
+      build: d.build ?? null,
+      hair: d.hair ?? null,
+      eyes: d.eyes ?? null,
+      distinguishingFeatures: d.distinguishingFeatures ?? null,
+      usualClothing: d.usualClothing ?? null,
+      languages: d.languages ?? null,
+      healthNeeds: d.healthNeeds ?? null,
+      medication: d.medication ?? null,
+      money: d.money ?? null,
+      transport: d.transport ?? null,
+      otherInformation: d.otherInformation ?? null,
+      updatedAt: ctx.clock.now(),
+      updatedByUserId: ctx.actor?.userId ?? null,
+    };
+    await this.withTransaction(async (tx) => {
+      await this.visibleChild(tx, ctx, childId);
+      await tx
+        .insert(childProfile)
+        .values({ childId, ...values })
+        .onConflictDoUpdate({ target: childProfile.childId, set: values });
+      await recordAudit(tx, ctx, {
+        action: 'profile.update',
+        subjectType: 'child',
+        subjectId: childId,
+        childId,
+      });
+    });
+  }
+
+  /** Adds a phone, online account, person or place. A place's postcode is looked up first. */
+  async addEntry(ctx: Context, childId: string, input: ProfileEntryInput): Promise<string> {
+    requirePermission(ctx, 'profile:edit');
+    const e = profileEntry.parse(input);
+    const place =
+      e.kind === 'place'
+        ? await this.locations.resolve({
+            name: e.value,
+            postcode: e.postcode,
+            latitude: e.latitude,
+            longitude: e.longitude,
+          })
+        : null;
+    return this.withTransaction(async (tx) => {
+      await this.visibleChild(tx, ctx, childId);
+      const now = ctx.clock.now();
+      const locationId = place ? await this.locations.insert(tx, place, now) : null;
+      const [row] = await tx
+        .insert(childProfileEntry)
+        .values({
+          childId,
+          kind: e.kind,
+          value: e.value,
+          detail: e.detail ?? null,
+          locationId,
+          createdAt: now,
+          createdByUserId: ctx.actor?.userId ?? null,
+        })
+        .returning({ id: childProfileEntry.id });
+      if (!row) throw new Error('profile entry insert returned nothing');
+      await recordAudit(tx, ctx, {
+        action: 'profile.entry.add',
+        subjectType: 'profile_entry',
+        subjectId: row.id,
+        childId,
+      });
+      return row.id;
+    });
+  }
+
+  /** Takes an entry off the profile; the row is kept with the time it was removed. */
+  async removeEntry(ctx: Context, childId: string, entryId: string): Promise<void> {
+    requirePermission(ctx, 'profile:edit');
+    await this.withTransaction(async (tx) => {
+      await this.visibleChild(tx, ctx, childId);
+      const removed = await tx
+        .update(childProfileEntry)
+        .set({ removedAt: ctx.clock.now() })
+        .where(
+          and(
+            eq(childProfileEntry.id, entryId),
+            eq(childProfileEntry.childId, childId),
+            isNull(childProfileEntry.removedAt),
+          ),
+        )
+        .returning({ id: childProfileEntry.id });
+      if (removed.length === 0) throw new NotFoundError();
+      await recordAudit(tx, ctx, {
+        action: 'profile.entry.remove',
+        subjectType: 'profile_entry',
+        subjectId: entryId,
+        childId,
+      });
+    });
+  }
+
+  /** Stores a new photo, checked by content and re-encoded so that no metadata survives. */
+  async uploadPhoto(ctx: Context, childId: string, file: Buffer): Promise<string> {
+    requirePermission(ctx, 'profile:edit');
+    let clean: ReturnType<typeof cleanPhoto>;
+    try {
+      clean = cleanPhoto(file);
+    } catch (error) {
+      if (error instanceof PhotoError)
+        throw new ValidationError([{ field: 'photo', message: error.message }]);
+      throw error;
+    }
+    return this.withTransaction(async (tx) => {
+      await this.visibleChild(tx, ctx, childId);
+      const [row] = await tx
+        .insert(childPhoto)
+        .values({
+          childId,
+          ...clean,
+          uploadedAt: ctx.clock.now(),
+          uploadedByUserId: ctx.actor?.userId ?? null,
+        })
+        .returning({ id: childPhoto.id });
+      if (!row) throw new Error('photo insert returned nothing');
+      await recordAudit(tx, ctx, {
+        action: 'profile.photo.upload',
+        subjectType: 'child_photo',
+        subjectId: row.id,
+        childId,
+      });
+      return row.id;
+    });
+  }
+
+  /** A photo's bytes, for a child the actor may see. Audited like any other read. */
+  async photo(ctx: Context, childId: string, photoId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      await this.visibleChild(tx, ctx, childId);
+      const [row] = await tx
+        .select({ contentType: childPhoto.contentType, bytes: childPhoto.bytes })
+        .from(childPhoto)
+        .where(and(eq(childPhoto.id, photoId), eq(childPhoto.childId, childId)));
+      if (!row) throw new NotFoundError();
+      await recordAudit(tx, ctx, {
+        action: 'profile.photo.view',
+        subjectType: 'child_photo',
+        subjectId: photoId,
+        childId,
+      });
+      return row;
+    });
+  }
+}
