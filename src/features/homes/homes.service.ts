@@ -1,11 +1,14 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { childVisibleTo } from '../../platform/access/child-access';
 import { hasPermission, requirePermission } from '../../platform/access/guard';
+import { child } from '../../platform/access/tables';
 import { localAuthorities } from '../../platform/agencies/reference-data';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError } from '../../platform/http/errors';
+import * as repo from './homes.repository';
 import { type ParsedRegister, parseRegister } from './register-import';
 import { childrensHome } from './tables';
 
@@ -29,6 +32,13 @@ function homesVisibleTo(ctx: Context): SQL {
     return eq(childrensHome.localAuthorityCode, localAuthorityCode);
   if (agencyType === 'childrens_home_provider') return eq(childrensHome.providerAgencyId, agencyId);
   return sql`false`;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The calendar date in London at an instant, as YYYY-MM-DD. */
+function londonDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(at);
 }
 
 export class HomesService {
@@ -115,15 +125,40 @@ export class HomesService {
     );
   }
 
-  async get(ctx: Context, id: string) {
+  /**
+   * A home with the children placed there now and counts of the episodes that began while a child
+   * lived there. Only children the actor may see are named; the counts take in every child, since
+   * they name nobody and show the home's pattern to the police of the covering force.
+   */
+  async overview(ctx: Context, id: string) {
     requirePermission(ctx, 'childrens-home:view');
+    const now = ctx.clock.now();
+    const months12 = new Date(now);
+    months12.setUTCMonth(months12.getUTCMonth() - 12);
+    const today = londonDate(now);
     return this.withTransaction(async (tx) => {
-      const [row] = await tx
-        .select()
-        .from(childrensHome)
-        .where(and(eq(childrensHome.id, id), homesVisibleTo(ctx)));
-      if (!row) throw new NotFoundError();
-      return row;
+      const home = await repo.findHome(tx, id, homesVisibleTo(ctx));
+      if (!home) throw new NotFoundError();
+      const children = await repo.childrenPlacedIn(tx, id, today, childVisibleTo(ctx, child.id));
+      const episodeCounts = await repo.episodeCountsFor(tx, id, {
+        days90: new Date(now.getTime() - 90 * DAY_MS),
+        months12,
+      });
+      await recordAudit(tx, ctx, {
+        action: 'childrens-home.view',
+        subjectType: 'childrens_home',
+        subjectId: id,
+      });
+      // Each child named on the page is a read of that child: one row each, as for their record.
+      for (const c of children) {
+        await recordAudit(tx, ctx, {
+          action: 'childrens-home.child-listed',
+          subjectType: 'childrens_home',
+          subjectId: id,
+          childId: c.childId,
+        });
+      }
+      return { home, children, episodeCounts, today };
     });
   }
 }

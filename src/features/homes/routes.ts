@@ -4,6 +4,7 @@ import { formErrors } from '../../platform/http/forms';
 import { recordId } from '../../platform/http/params';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
+import { episodeCountRows, placedChildRows } from './presenters';
 
 export function registerHomeRoutes(web: FastifyInstance, services: Services): void {
   const { homes } = services;
@@ -74,12 +75,15 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const id = recordId(request);
       if (!id) return reply.callNotFound();
-      const h = await homes.get(request.ctx, id);
+      const { home: h, children, episodeCounts, today } = await homes.overview(request.ctx, id);
       const authority = findLocalAuthority(h.localAuthorityCode);
       return reply.render('homes/views/home.njk', {
         pageTitle: h.name,
         backLink: '/homes',
         home: h,
+        mayViewChildren: request.ctx.permissions.has('child:view'),
+        childRows: placedChildRows(children, today),
+        countRows: episodeCountRows(episodeCounts),
         rows: [
           { key: { text: 'Ofsted URN' }, value: { text: h.urn } },
           { key: { text: 'Provider' }, value: { text: h.providerName } },
