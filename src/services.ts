@@ -30,13 +30,13 @@ export interface Services extends PlatformServices {
 export function createServices(database: Database, config: Config, clock: Clock): Services {
   const platform = createPlatformServices(database, config, clock);
   const alerts = new AlertsService(platform.withTransaction, platform.mail, config);
-  const placements = new PlacementsService(platform.withTransaction, config.outOfAreaMiles);
   const locations = new LocationsService(platform.geocoder);
+  const placements = new PlacementsService(platform.withTransaction, config.outOfAreaMiles, locations);
   return {
     ...platform,
     alerts,
     concerns: new ConcernsService(platform.withTransaction, alerts, placements),
-    children: new ChildrenService(platform.withTransaction),
+    children: new ChildrenService(platform.withTransaction, locations),
     episodes: new EpisodesService(platform.withTransaction, alerts, placements),
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),

@@ -6,6 +6,7 @@ import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError } from '../../platform/http/errors';
+import type { LocationsService } from '../locations/locations.service';
 import * as repo from './children.repository';
 import { foldName, nameSimilarity, phoneticCodes } from './names';
 import { type ChildSearch, childDetails, type NewChild } from './schemas';
@@ -21,12 +22,23 @@ export interface SearchHit {
 const NAME_MATCH_THRESHOLD = 0.8;
 
 export class ChildrenService {
-  constructor(private readonly withTransaction: WithTransaction) {}
+  constructor(
+    private readonly withTransaction: WithTransaction,
+    private readonly locations: LocationsService,
+  ) {}
 
   /** Records a child; the recording agency gets access as its creator. */
   async create(ctx: Context, input: NewChild): Promise<string> {
     requirePermission(ctx, 'child:create');
     const details = childDetails.parse(input);
+    const home = details.homePostcode
+      ? await this.locations.resolve({
+          name: details.homeAddress ?? details.homePostcode,
+          postcode: details.homePostcode,
+          latitude: details.homeLatitude,
+          longitude: details.homeLongitude,
+        })
+      : null;
     return this.withTransaction(async (tx) => {
       const now = ctx.clock.now();
       const id = await repo.insertChild(tx, {
@@ -41,8 +53,10 @@ export class ChildrenService {
         upn: details.upn?.toUpperCase() ?? null,
         localAuthorityChildId: details.localAuthorityChildId ?? null,
         policePersonId: details.policePersonId ?? null,
-        homePostcode: details.homePostcode?.toUpperCase() ?? null,
+        homePostcode: details.homePostcode ?? null,
         homeAddress: details.homeAddress ?? null,
+        homeLatitude: home?.latitude ?? details.homeLatitude ?? null,
+        homeLongitude: home?.longitude ?? details.homeLongitude ?? null,
         createdByAgencyId: ctx.actor.agencyId,
         createdAt: now,
       });

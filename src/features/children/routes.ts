@@ -63,6 +63,8 @@ function fromForm(form: Form): { input: NewChild; errors: { field: string; messa
     policePersonId: form.policePersonId,
     homePostcode: form.homePostcode,
     homeAddress: form.homeAddress,
+    homeLatitude: form.homeLatitude,
+    homeLongitude: form.homeLongitude,
     aliases: aliases.filter((a) => a.familyName),
   } as NewChild;
   return { input, errors };
@@ -140,6 +142,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       ethnicityItems: ethnicityItems(values.ethnicity),
       legalStatusItems: legalStatusItems(values.legalStatus),
       authorityItems: authorityItems(values.responsibleAuthorityCode),
+      lookupConfigured: services.locations.lookupConfigured,
       ...errors,
     });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { latitude, longitude, postcode } from '../locations/schemas';
 import { codeList, ethnicityCodes, legalStatusCodes, sexCodes } from './codes';
 
 const optionalText = (max: number, label: string) =>
@@ -75,7 +76,13 @@ export const childDetails = z
     ),
     localAuthorityChildId: optionalText(40, 'Local authority child id'),
     policePersonId: optionalText(40, 'Police person id'),
-    homePostcode: optionalText(10, 'Postcode'),
+    homePostcode: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      postcode().optional(),
+    ),
+    /** Where home is, when known; otherwise looked up from the postcode if a lookup service is set. */
+    homeLatitude: latitude,
+    homeLongitude: longitude,
     homeAddress: optionalText(300, 'Address'),
     aliases: z
       .array(z.object({ givenName: name('alias first name'), familyName: name('alias last name') }))
@@ -83,6 +90,13 @@ export const childDetails = z
       .default([]),
   })
   .superRefine((v, ctx) => {
+    if ((v.homeLatitude === undefined) !== (v.homeLongitude === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [v.homeLatitude === undefined ? 'homeLatitude' : 'homeLongitude'],
+        message: 'Enter both the latitude and the longitude of home, or neither',
+      });
+    }
     if (v.lookedAfter && !v.responsibleAuthorityCode) {
       ctx.addIssue({
         code: 'custom',

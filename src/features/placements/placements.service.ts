@@ -12,6 +12,7 @@ import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError, ValidationError } from '../../platform/http/errors';
 import * as children from '../children/children.repository';
 import { childrensHome } from '../homes/tables';
+import type { LocationsService } from '../locations/locations.service';
 import { milesBetween } from './distance';
 import { type NewPlacement, newPlacement } from './schemas';
 import { placement } from './tables';
@@ -34,6 +35,7 @@ export class PlacementsService {
   constructor(
     private readonly withTransaction: WithTransaction,
     private readonly outOfAreaMiles: Config['outOfAreaMiles'],
+    private readonly locations: LocationsService,
   ) {}
 
   /**
@@ -44,6 +46,11 @@ export class PlacementsService {
   async place(ctx: Context, childId: string, input: NewPlacement): Promise<string> {
     requirePermission(ctx, 'placement:record');
     const p = newPlacement.parse(input);
+    // Away from a registered home, the position comes from the user or the postcode lookup.
+    const looked =
+      !p.homeId && !p.homeUrn && p.postcode && p.latitude === undefined
+        ? await this.locations.resolve({ name: p.postcode, postcode: p.postcode })
+        : null;
     return this.withTransaction(async (tx) => {
       const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
       if (!found) throw new NotFoundError();
@@ -58,8 +65,8 @@ export class PlacementsService {
         ]);
       }
       const hostAuthorityCode = home?.localAuthorityCode ?? p.hostAuthorityCode ?? '';
-      const lat = p.latitude ?? home?.latitude ?? null;
-      const lon = p.longitude ?? home?.longitude ?? null;
+      const lat = p.latitude ?? home?.latitude ?? looked?.latitude ?? null;
+      const lon = p.longitude ?? home?.longitude ?? looked?.longitude ?? null;
       const distance =
         lat !== null && lon !== null && found.homeLatitude !== null && found.homeLongitude !== null
           ? milesBetween({ lat: found.homeLatitude, lon: found.homeLongitude }, { lat, lon })

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authoritySelectItems } from '../../platform/agencies/presenters';
+import { findLocalAuthority } from '../../platform/agencies/reference-data';
 import {
   asFormErrors,
   type Form,
@@ -31,7 +32,7 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
     reply: FastifyReply,
     childId: string,
     values: Form,
-    errors: Partial<FormErrors> = {},
+    errors: Partial<FormErrors> & { found?: string } = {},
     status = 200,
   ) => {
     const child = await services.children.get(request.ctx, childId);
@@ -58,9 +59,55 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
         })),
       ],
       authorityItems: authoritySelectItems(selected('hostAuthorityCode')),
+      lookupConfigured: services.locations.lookupConfigured,
       placingItems: authoritySelectItems(selected('placingAuthorityCode') ?? child.responsibleAuthorityCode),
       ...errors,
     });
+  };
+
+  /**
+   * "Find the authority": looks the postcode up and shows the form again with the host authority
+   * and the position filled in, for the user to check before saving.
+   */
+  const lookUpPostcode = async (request: IdRequest, reply: FastifyReply, id: string, form: Form) => {
+    const postcode = newPlacement.shape.postcode.safeParse(text(form, 'postcode') || undefined);
+    if (!postcode.success || !postcode.data) {
+      const message = postcode.success
+        ? 'Enter the postcode of the placement'
+        : 'Enter a real postcode, like LS1 4DY';
+      return page(request, reply, id, form, formErrors([{ field: 'postcode', message }]), 400);
+    }
+    const facts = await services.locations.lookup(postcode.data);
+    const authority = facts?.localAuthorityCode ? findLocalAuthority(facts.localAuthorityCode) : undefined;
+    if (!facts || !authority) {
+      return page(
+        request,
+        reply,
+        id,
+        form,
+        formErrors([
+          {
+            field: 'postcode',
+            message:
+              'Lantern could not find that postcode: choose the authority, and enter the position if you know it',
+          },
+        ]),
+        400,
+      );
+    }
+    return page(
+      request,
+      reply,
+      id,
+      {
+        ...form,
+        postcode: facts.postcode,
+        hostAuthorityCode: authority.code,
+        latitude: String(facts.latitude),
+        longitude: String(facts.longitude),
+      },
+      { found: `${facts.postcode} is in ${authority.name}` },
+    );
   };
 
   web.get(
@@ -79,6 +126,7 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
       const id = recordId(request);
       if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
+      if (text(form, 'action') === 'lookup') return lookUpPostcode(request, reply, id, form);
       const start = dateOfBirthParts.safeParse({
         day: text(form, 'start-day'),
         month: text(form, 'start-month'),
@@ -95,6 +143,8 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
         provider: text(form, 'provider') || undefined,
         placingAuthorityCode: text(form, 'placingAuthorityCode') || undefined,
         hostAuthorityCode: text(form, 'hostAuthorityCode') || undefined,
+        latitude: text(form, 'latitude'),
+        longitude: text(form, 'longitude'),
         startDate: start.success ? start.data : undefined,
       };
       const parsed = newPlacement.safeParse(input);

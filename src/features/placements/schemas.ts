@@ -1,6 +1,7 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { latitude, longitude } from '../locations/schemas';
 import { placementProviders, placementTypes } from './tables';
 
 const authority = (message: string) =>
@@ -22,8 +23,8 @@ export const newPlacement = z
       .refine((p) => isValidPostcode(p), 'Enter a real postcode, like LS1 4DY')
       .transform((p) => toNormalised(p) ?? p)
       .optional(),
-    latitude: z.number().min(49).max(61).optional(),
-    longitude: z.number().min(-9).max(2.5).optional(),
+    latitude,
+    longitude,
     placementType: z.enum(placementTypes, { error: 'Select the placement type' }),
     provider: z.enum(placementProviders, { error: 'Select the provider' }).optional(),
     placingAuthorityCode: authority('Select the placing authority'),
@@ -32,6 +33,13 @@ export const newPlacement = z
     startDate: z.iso.date('Enter the start date as a real date'),
   })
   .superRefine((v, ctx) => {
+    if ((v.latitude === undefined) !== (v.longitude === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [v.latitude === undefined ? 'latitude' : 'longitude'],
+        message: 'Enter both the latitude and the longitude, or neither',
+      });
+    }
     const inHome = Boolean(v.homeId || v.homeUrn);
     if (!inHome && !v.postcode) {
       ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Enter the postcode of the placement' });
