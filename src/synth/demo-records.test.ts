@@ -1,8 +1,9 @@
-import { count, isNull, lt, sql } from 'drizzle-orm';
+import { count, gt, isNull, lt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/support/app';
 import { contextFor } from '../../test/support/contexts';
 import { episode, returnInterview } from '../features/episodes/tables';
+import { placement } from '../features/placements/tables';
 import { child } from '../platform/access/tables';
 import { seedDemoRecords } from './demo-records';
 
@@ -57,6 +58,41 @@ describe('demo records', () => {
     expect((await t.services.flags.repeatMissing(coordinator)).length).toBeGreaterThan(5);
   });
 
+  it('places a realistic share of looked-after children far out of area, both ways, so the flag shows', async () => {
+    const all = await t.services.withTransaction((tx) => tx.select().from(placement));
+    const children = await t.services.withTransaction((tx) =>
+      tx.select({ n: count() }).from(child).where(sql`${child.lookedAfter}`),
+    );
+    expect(all.length).toBe(Number(children[0]?.n));
+    const far = all.filter(
+      (p) => p.placingAuthorityCode !== p.hostAuthorityCode && (p.distanceFromHomeMiles ?? 0) > 20,
+    );
+    expect(far.length / all.length).toBeGreaterThanOrEqual(0.1);
+    expect(far.length / all.length).toBeLessThanOrEqual(0.15);
+    expect(
+      far.some((p) => p.placingAuthorityCode === 'E08000035' && p.hostAuthorityCode === 'E06000065'),
+    ).toBe(true);
+    expect(
+      far.some((p) => p.placingAuthorityCode === 'E06000065' && p.hostAuthorityCode === 'E08000035'),
+    ).toBe(true);
+    // The rest are near home, in the child's own authority: the flag means something.
+    const near = all.filter((p) => !far.includes(p));
+    expect(near.every((p) => p.placingAuthorityCode === p.hostAuthorityCode)).toBe(true);
+    expect(near.every((p) => (p.distanceFromHomeMiles ?? 99) <= 20)).toBe(true);
+
+    // The placing authority sees the flag on the child's record.
+    const leedsFar = far.find((p) => p.placingAuthorityCode === 'E08000035');
+    const leedsWorker = await contextFor(t, 'social.mash@lantern.invalid');
+    const current = await t.services.placements.currentFor(leedsWorker, leedsFar?.childId ?? '');
+    expect(current?.outOfArea).toBe(true);
+    expect(current?.distanceFromHomeMiles).toBeGreaterThan(20);
+    // And the host force, which the placement let in.
+    const northYorkshirePolice = await contextFor(t, 'neighbour.police@lantern.invalid');
+    expect((await t.services.placements.currentFor(northYorkshirePolice, leedsFar?.childId ?? ''))?.id).toBe(
+      leedsFar?.id,
+    );
+  });
+
   it('is the same every time: the seed is fixed', async () => {
     const again = await buildTestApp();
     try {
@@ -67,6 +103,15 @@ describe('demo records', () => {
           tx.select({ n: child.familyName }).from(child).orderBy(child.familyName).limit(20),
         );
       expect(await names(again)).toEqual(await names(t));
+      const distances = (db: TestApp) =>
+        db.services.withTransaction((tx) =>
+          tx
+            .select({ miles: placement.distanceFromHomeMiles, host: placement.hostAuthorityCode })
+            .from(placement)
+            .where(gt(placement.distanceFromHomeMiles, 20))
+            .orderBy(placement.distanceFromHomeMiles),
+        );
+      expect(await distances(again)).toEqual(await distances(t));
     } finally {
       await again.close();
     }

@@ -1,9 +1,13 @@
-import { fakerEN_GB as faker } from '@faker-js/faker';
+import { fakerEN_GB as faker, SimpleFaker } from '@faker-js/faker';
+import { inArray } from 'drizzle-orm';
 import { phoneticCodes } from '../features/children/names';
 import { childSearchName } from '../features/children/tables';
 import { episode, returnInterview, riskGrading } from '../features/episodes/tables';
 import { childrensHome } from '../features/homes/tables';
+import { milesBetween } from '../features/placements/distance';
+import { placement } from '../features/placements/tables';
 import { child, childAccess } from '../platform/access/tables';
+import { findLocalAuthority } from '../platform/agencies/reference-data';
 import { agency } from '../platform/agencies/tables';
 import { recordAudit } from '../platform/audit/audit';
 import { type Clock, systemContext } from '../platform/context';
@@ -37,9 +41,37 @@ const ethnicities = [
 const legalStatuses = ['C2', 'C2', 'C1', 'V2', 'E1'] as const;
 
 /** A postcode in the right form for the area; built, not looked up, so it names nobody's home. */
-function postcodeIn(area: string): string {
-  return `${area}${faker.number.int({ min: 1, max: 28 })} ${faker.number.int({ min: 1, max: 9 })}${faker.string.alpha({ length: 2, casing: 'upper', exclude: ['C', 'I', 'K', 'M', 'O', 'V'] })}`;
+function postcodeIn(area: string, f: SimpleFaker = faker): string {
+  return `${area}${f.number.int({ min: 1, max: 28 })} ${f.number.int({ min: 1, max: 9 })}${f.string.alpha({ length: 2, casing: 'upper', exclude: ['C', 'I', 'K', 'M', 'O', 'V'] })}`;
 }
+
+const LEEDS = 'E08000035';
+const NORTH_YORKSHIRE = 'E06000065';
+
+interface Point {
+  lat: number;
+  lon: number;
+}
+
+function centreOf(code: string): Point {
+  const authority = findLocalAuthority(code);
+  if (!authority) throw new Error(`no centroid for ${code}`);
+  return { lat: authority.lat, lon: authority.lon };
+}
+
+/** The point `miles` from `from` on a compass bearing: flat-earth sums are close enough here. */
+function offset(from: Point, miles: number, bearing: number): Point {
+  const rad = (bearing * Math.PI) / 180;
+  const milesPerDegree = 69.05;
+  const round = (v: number) => Math.round(v * 10_000) / 10_000;
+  return {
+    lat: round(from.lat + (miles * Math.cos(rad)) / milesPerDegree),
+    lon: round(from.lon + (miles * Math.sin(rad)) / (milesPerDegree * Math.cos((from.lat * Math.PI) / 180))),
+  };
+}
+
+/** One placement in this many is far out of area: a children's home over 20 miles away, in the other authority. */
+const FAR_PLACEMENT_EVERY = 8;
 
 /** Most episodes start in the evening or at night (16:00 to 02:00). */
 function eveningOrNight(day: Date): Date {
@@ -54,9 +86,10 @@ function eveningOrNight(day: Date): Date {
 }
 
 /**
- * Synthetic children, homes, episodes, gradings and return interviews at demo scale, from a fixed
- * seed: a few children go missing very often (as in life), most once or twice; some interviews are
- * overdue. Every name is invented by faker; nothing describes a real person.
+ * Synthetic children, homes, placements, episodes, gradings and return interviews at demo scale,
+ * from a fixed seed: a few children go missing very often (as in life), most once or twice; some
+ * are placed far from home; some interviews are overdue. Every name is invented by faker; nothing
+ * describes a real person.
  */
 export async function seedDemoRecords(
   withTransaction: WithTransaction,
@@ -64,6 +97,15 @@ export async function seedDemoRecords(
   scale = demoScale,
 ): Promise<void> {
   faker.seed(20_121_126);
+  // Places and placements draw on their own generator, so adding them left the rest of the data as it was.
+  const places = new SimpleFaker();
+  places.seed(19_890_412);
+  const spread = (centre: Point, maxMiles: number) =>
+    offset(
+      centre,
+      places.number.float({ min: 0.3, max: maxMiles, fractionDigits: 2 }),
+      places.number.int({ min: 0, max: 359 }),
+    );
   const now = clock.now();
   await withTransaction(async (tx) => {
     const agencies = await tx.select().from(agency);
@@ -80,6 +122,14 @@ export async function seedDemoRecords(
 
     const homes = Array.from({ length: scale.homes }, (_, i) => {
       const inLeeds = i % 3 !== 2;
+      // North Yorkshire's homes lie north and east of its centre, towards the moors and the coast.
+      const at = inLeeds
+        ? spread(centreOf(LEEDS), 4)
+        : offset(
+            centreOf(NORTH_YORKSHIRE),
+            places.number.float({ min: 4, max: 18, fractionDigits: 2 }),
+            places.number.int({ min: -40, max: 90 }),
+          );
       return {
         urn: `SC${String(900_000 + i).padStart(6, '0')}`,
         name: `${faker.location.street()} House`,
@@ -90,15 +140,27 @@ export async function seedDemoRecords(
         localAuthorityCode: inLeeds ? 'E08000035' : 'E06000065',
         registeredPlaces: faker.number.int({ min: 2, max: 6 }),
         status: 'active' as const,
+        latitude: at.lat,
+        longitude: at.lon,
         importedAt: now,
       };
     });
     await tx.insert(childrensHome).values(homes).onConflictDoNothing();
+    const homeRows = await tx
+      .select()
+      .from(childrensHome)
+      .where(
+        inArray(
+          childrensHome.urn,
+          homes.map((h) => h.urn),
+        ),
+      );
 
     const children = Array.from({ length: scale.children }, () => {
       const lookedAfter = faker.datatype.boolean({ probability: 0.6 });
       const leedsChild = faker.datatype.boolean({ probability: 0.75 });
       const sex = faker.helpers.arrayElement(['M', 'F'] as const);
+      const home = leedsChild ? spread(centreOf(LEEDS), 5) : spread(centreOf(NORTH_YORKSHIRE), 10);
       return {
         givenName: faker.person.firstName(sex === 'M' ? 'male' : 'female'),
         familyName: faker.person.lastName(),
@@ -116,6 +178,8 @@ export async function seedDemoRecords(
         responsibleAuthorityCode: lookedAfter ? (leedsChild ? 'E08000035' : 'E06000065') : null,
         localAuthorityChildId: `${leedsChild ? 'LDS' : 'NYC'}${faker.string.numeric(7)}`,
         homePostcode: postcodeIn(leedsChild ? 'LS' : 'YO'),
+        homeLatitude: home.lat,
+        homeLongitude: home.lon,
         createdByAgencyId: leedsChild ? leeds.id : northYorkshire.id,
         createdAt: new Date(now.getTime() - 400 * DAY),
       };
@@ -129,6 +193,98 @@ export async function seedDemoRecords(
           .returning()),
       );
     }
+
+    const leedsChildren = new Set(childRows.filter((c) => c.createdByAgencyId === leeds.id).map((c) => c.id));
+    const authorityAgency = (code: string) => (code === LEEDS ? leeds.id : northYorkshire.id);
+    const forceAgency = (code: string) => (code === LEEDS ? westYorkshire.id : nyPolice.id);
+
+    // Every looked-after child is placed: most near home, in a home or with foster carers in their
+    // own authority; one in FAR_PLACEMENT_EVERY in a home in the other authority over 20 miles
+    // away (Leeds children on the North Yorkshire moors and coast, North Yorkshire children in Leeds).
+    let farDue = 0;
+    const placements: (typeof placement.$inferInsert)[] = [];
+    childRows
+      .filter((c) => c.lookedAfter && c.responsibleAuthorityCode)
+      .forEach((c, n) => {
+        const placing = c.responsibleAuthorityCode ?? LEEDS;
+        const from = { lat: c.homeLatitude ?? 0, lon: c.homeLongitude ?? 0 };
+        const milesTo = (p: Point) => Math.round(milesBetween(from, p) * 10) / 10;
+        const started = new Date(now.getTime() - places.number.int({ min: 30, max: 380 }) * DAY);
+        const common = {
+          childId: c.id,
+          placingAuthorityCode: placing,
+          startDate: started.toISOString().slice(0, 10),
+          createdAt: started,
+        };
+        const inHome = (h: (typeof homeRows)[number]) => ({
+          ...common,
+          homeId: h.id,
+          postcode: h.postcode,
+          latitude: h.latitude,
+          longitude: h.longitude,
+          placementType: 'K2',
+          provider: 'PR4',
+          hostAuthorityCode: h.localAuthorityCode,
+          distanceFromHomeMiles: milesTo({ lat: h.latitude ?? 0, lon: h.longitude ?? 0 }),
+        });
+        if (n % FAR_PLACEMENT_EVERY === 0) farDue += 1;
+        const far = homeRows.filter(
+          (h) =>
+            h.localAuthorityCode !== placing && milesTo({ lat: h.latitude ?? 0, lon: h.longitude ?? 0 }) > 20,
+        );
+        if (farDue > 0 && far.length > 0) {
+          // A child with no home far enough away passes the far placement on to the next.
+          farDue -= 1;
+          placements.push(inHome(places.helpers.arrayElement(far)));
+          return;
+        }
+        const near = homeRows.filter(
+          (h) =>
+            h.localAuthorityCode === placing &&
+            milesTo({ lat: h.latitude ?? 0, lon: h.longitude ?? 0 }) <= 10,
+        );
+        if (near.length > 0 && places.datatype.boolean({ probability: 0.5 })) {
+          placements.push(inHome(places.helpers.arrayElement(near)));
+          return;
+        }
+        const carers = spread(from, 6);
+        placements.push({
+          ...common,
+          homeId: null,
+          postcode: postcodeIn(placing === LEEDS ? 'LS' : 'YO', places),
+          latitude: carers.lat,
+          longitude: carers.lon,
+          placementType: places.helpers.arrayElement(['U4', 'U6']),
+          provider: places.helpers.arrayElement(['PR1', 'PR4']),
+          hostAuthorityCode: placing,
+          distanceFromHomeMiles: milesTo(carers),
+        });
+      });
+    const placementRows = [];
+    for (let i = 0; i < placements.length; i += 200) {
+      placementRows.push(
+        ...(await tx
+          .insert(placement)
+          .values(placements.slice(i, i + 200))
+          .returning()),
+      );
+    }
+    const placementOf = new Map(placementRows.map((p) => [p.childId, p]));
+    const homeById = new Map(homeRows.map((h) => [h.id, h]));
+
+    // As the placements service grants: the placing and host authorities, the host force and the home.
+    const placementAccess = (childId: string) => {
+      const p = placementOf.get(childId);
+      if (!p) return [];
+      const provider = p.homeId ? homeById.get(p.homeId)?.providerAgencyId : null;
+      const grant = { childId, sourceId: p.id, validFrom: p.createdAt };
+      return [
+        { ...grant, agencyId: authorityAgency(p.placingAuthorityCode), basis: 'placing_authority' as const },
+        { ...grant, agencyId: authorityAgency(p.hostAuthorityCode), basis: 'host_authority' as const },
+        { ...grant, agencyId: forceAgency(p.hostAuthorityCode), basis: 'host_force' as const },
+        ...(provider ? [{ ...grant, agencyId: provider, basis: 'home' as const }] : []),
+      ];
+    };
 
     const accessRows = childRows.flatMap((c) => {
       const inLeeds = c.createdByAgencyId === leeds.id;
@@ -146,9 +302,7 @@ export async function seedDemoRecords(
           basis: 'episode_force' as const,
           validFrom,
         },
-        ...(inLeeds && c.lookedAfter
-          ? [{ childId: c.id, agencyId: homesProvider.id, basis: 'home' as const, validFrom }]
-          : []),
+        ...placementAccess(c.id),
         ...(inLeeds
           ? [{ childId: c.id, agencyId: returnService.id, basis: 'case_team' as const, validFrom }]
           : []),
@@ -176,6 +330,7 @@ export async function seedDemoRecords(
     childRows.forEach((c, i) => {
       const count = perChild[i] ?? 0;
       const inLeeds = c.createdByAgencyId === leeds.id;
+      const placed = placementOf.get(c.id);
       const starts = Array.from({ length: count }, () =>
         eveningOrNight(
           faker.date.between({
@@ -197,13 +352,15 @@ export async function seedDemoRecords(
         ]);
         const end = new Date(Math.min(begin.getTime() + hoursAway * HOUR, now.getTime() - HOUR));
         previousEnd = end.getTime();
+        // While placed, the child goes missing from the placement: its force, and its home reports.
+        const during = placed && begin.toISOString().slice(0, 10) >= placed.startDate ? placed : null;
+        const provider = during?.homeId ? homeById.get(during.homeId)?.providerAgencyId : null;
         episodes.push({
           childId: c.id,
           kind: faker.datatype.boolean({ probability: 0.7 }) ? 'missing' : 'absent',
           startedAt: begin,
           reportedAt: new Date(begin.getTime() + faker.number.int({ min: 15, max: 180 }) * 60_000),
-          reportedByAgencyId:
-            c.lookedAfter && inLeeds ? homesProvider.id : inLeeds ? leeds.id : northYorkshire.id,
+          reportedByAgencyId: provider ?? (inLeeds ? leeds.id : northYorkshire.id),
           lastSeenLocation: faker.helpers.arrayElement([
             'The home',
             'School',
@@ -211,7 +368,11 @@ export async function seedDemoRecords(
             'Bus station',
             'A friend’s house',
           ]),
-          policeForceCode: inLeeds ? 'E23000010' : 'E23000009',
+          policeForceCode: during
+            ? (findLocalAuthority(during.hostAuthorityCode)?.policeForceCode ?? null)
+            : inLeeds
+              ? 'E23000010'
+              : 'E23000009',
           searchedBeforeReporting: faker.datatype.boolean({ probability: 0.7 }),
           calledChild: faker.datatype.boolean({ probability: 0.8 }),
           contactedFriendsFamily: faker.datatype.boolean({ probability: 0.5 }),
@@ -261,7 +422,7 @@ export async function seedDemoRecords(
               { weight: 1, value: 'due' as const },
             ])
           : faker.helpers.arrayElement(['due', 'offered'] as const);
-        const inLeeds = e.policeForceCode === 'E23000010';
+        const inLeeds = leedsChildren.has(e.childId);
         return {
           episodeId: e.id,
           childId: e.childId,
