@@ -37,7 +37,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     alerts,
     concerns: new ConcernsService(platform.withTransaction, alerts, placements),
     children: new ChildrenService(platform.withTransaction, locations),
-    episodes: new EpisodesService(platform.withTransaction, alerts, placements),
+    episodes: new EpisodesService(platform.withTransaction, alerts, placements, locations),
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
     locations,

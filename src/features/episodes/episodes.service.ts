@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
@@ -9,9 +10,16 @@ import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
+import type { LocationsService } from '../locations/locations.service';
 import type { PlacementsService } from '../placements/placements.service';
 import * as repo from './episodes.repository';
-import type { CloseEpisode, GradeEpisode, ReportEpisode } from './schemas';
+import {
+  type CloseEpisode,
+  closeEpisode,
+  type GradeEpisode,
+  type ReportEpisode,
+  reportEpisode,
+} from './schemas';
 
 /** A return interview is due this long after the child comes back: an absolute duration. */
 export const RETURN_INTERVIEW_DUE_MS = 72 * 3_600_000;
@@ -37,7 +45,13 @@ export class EpisodesService {
     private readonly withTransaction: WithTransaction,
     private readonly alerts: AlertsService,
     private readonly placements: PlacementsService,
+    private readonly locations: LocationsService,
   ) {}
+
+  /** A place named on a report, looked up before the transaction opens; null when none was given. */
+  private async place(name: string | undefined, postcode: string | undefined) {
+    return name || postcode ? this.locations.resolve({ name: name ?? postcode ?? '', postcode }) : null;
+  }
 
   private async visibleEpisode(tx: Tx, ctx: Context, id: string) {
     const row = await repo.findEpisode(tx, id, childVisibleTo(ctx, child.id));
@@ -50,14 +64,16 @@ export class EpisodesService {
    * a clear message, and by the database should two reports race. The force where the child went
    * missing gets access to the child.
    */
-  async report(ctx: Context, childId: string, input: ReportEpisode): Promise<string> {
+  async report(ctx: Context, childId: string, raw: z.input<typeof reportEpisode>): Promise<string> {
     requirePermission(ctx, 'episode:report');
+    const input: ReportEpisode = reportEpisode.parse(raw);
     const now = ctx.clock.now();
     if (input.startedAt > now) {
       throw new ValidationError([
         { field: 'startedAt', message: 'When the child was last seen must be in the past' },
       ]);
     }
+    const lastSeen = await this.place(input.lastSeenLocation, input.lastSeenPostcode);
     try {
       return await this.withTransaction(async (tx) => {
         const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
@@ -76,7 +92,8 @@ export class EpisodesService {
           reportedByUserId: ctx.actor.userId,
           reportedByAgencyId: ctx.actor.agencyId,
           lastSeenLocation: input.lastSeenLocation ?? null,
-          lastSeenPostcode: input.lastSeenPostcode?.toUpperCase() ?? null,
+          lastSeenPostcode: input.lastSeenPostcode ?? null,
+          lastSeenLocationId: lastSeen ? await this.locations.insert(tx, lastSeen, now) : null,
           circumstances: input.circumstances ?? null,
           clothing: input.clothing ?? null,
           possiblyWith: input.possiblyWith ?? null,
@@ -324,15 +341,17 @@ export class EpisodesService {
   async close(
     ctx: Context,
     id: string,
-    input: CloseEpisode,
+    raw: z.input<typeof closeEpisode>,
   ): Promise<{ returnInterviewId: string; dueAt: Date }> {
     requirePermission(ctx, 'episode:close');
+    const input: CloseEpisode = closeEpisode.parse(raw);
     const now = ctx.clock.now();
     if (input.endedAt > now) {
       throw new ValidationError([
         { field: 'endedAt', message: 'When the child was found or returned must be in the past' },
       ]);
     }
+    const foundAt = await this.place(input.foundLocation, input.foundPostcode);
     return this.withTransaction(async (tx) => {
       const row = await this.visibleEpisode(tx, ctx, id);
       if (row.episode.endedAt) throw new ConflictError('The episode is already closed', 'endedAt');
@@ -347,6 +366,7 @@ export class EpisodesService {
       await repo.updateEpisode(tx, id, {
         endedAt: input.endedAt,
         foundLocation: input.foundLocation ?? null,
+        foundLocationId: foundAt ? await this.locations.insert(tx, foundAt, now) : null,
         foundWith: input.foundWith ?? null,
         returnedTo: input.returnedTo ?? null,
         preventionInterviewAt: input.preventionInterviewAt ?? null,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findPoliceForce } from '../../platform/agencies/reference-data';
+import { postcode } from '../locations/schemas';
 import { episodeKinds, riskGrades } from './tables';
 
 const optionalText = (max: number, label: string) =>
@@ -10,6 +11,8 @@ const optionalText = (max: number, label: string) =>
     .transform((v) => (v ? v : undefined))
     .optional();
 
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
 const instant = (message: string) =>
   z.coerce.date({ error: message }).refine((d) => !Number.isNaN(d.getTime()), message);
 
@@ -17,7 +20,7 @@ export const reportEpisode = z.object({
   kind: z.enum(episodeKinds, { error: 'Select whether the child is missing or absent' }),
   startedAt: instant('Enter when the child was last seen'),
   lastSeenLocation: optionalText(300, 'Where the child was last seen'),
-  lastSeenPostcode: optionalText(10, 'Postcode'),
+  lastSeenPostcode: z.preprocess(blankToUndefined, postcode().optional()),
   circumstances: optionalText(4000, 'Circumstances'),
   clothing: optionalText(1000, 'Clothing'),
   possiblyWith: optionalText(1000, 'Who the child may be with'),
@@ -48,6 +51,7 @@ export type GradeEpisode = z.infer<typeof gradeEpisode>;
 export const closeEpisode = z.object({
   endedAt: instant('Enter when the child was found or returned'),
   foundLocation: optionalText(300, 'Where the child was found'),
+  foundPostcode: z.preprocess(blankToUndefined, postcode().optional()),
   foundWith: optionalText(1000, 'Who the child was with'),
   returnedTo: optionalText(300, 'Where the child returned to'),
   preventionInterviewAt: instant('Enter when the prevention interview took place').optional(),

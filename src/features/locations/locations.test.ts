@@ -4,7 +4,9 @@ import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
 import { contextFor } from '../../../test/support/contexts';
 import { startPostcodePeer } from '../../../test/support/postcode-peer';
 import { child } from '../../platform/access/tables';
+import { episode } from '../episodes/tables';
 import { placement } from '../placements/tables';
+import { location } from './tables';
 
 let t: TestApp;
 let peer: Awaited<ReturnType<typeof startPostcodePeer>>;
@@ -105,5 +107,58 @@ describe('locations through the postcode lookup', () => {
       tx.select().from(placement).where(eq(placement.childId, id)),
     );
     expect(p).toMatchObject({ postcode: 'YO11 1AA', latitude: null, distanceFromHomeMiles: null });
+  });
+
+  it('records where a child was last seen and where they were found as locations, with positions', async () => {
+    const id = await newChild();
+    const ctx = await contextFor(t, practitioner);
+    t.clock.set('2026-05-02T09:00:00Z');
+    const episodeId = await t.services.episodes.report(ctx, id, {
+      kind: 'missing',
+      startedAt: new Date('2026-05-01T21:00:00Z'),
+      lastSeenLocation: 'Corner shop on Harehills Lane',
+      lastSeenPostcode: 'ls9 8aa',
+      policeForceCode: 'E23000010',
+    });
+    await expect(
+      t.services.episodes.report(ctx, id, {
+        kind: 'missing',
+        startedAt: new Date('2026-05-01T21:00:00Z'),
+        lastSeenPostcode: 'not a postcode',
+        policeForceCode: 'E23000010',
+      }),
+    ).rejects.toThrow();
+    t.clock.set('2026-05-03T09:00:00Z');
+    await t.services.episodes.close(ctx, episodeId, {
+      endedAt: new Date('2026-05-02T23:00:00Z'),
+      foundLocation: 'Seafront arcade',
+      foundPostcode: 'YO11 1AA',
+    });
+    const [e] = await t.services.withTransaction((tx) =>
+      tx.select().from(episode).where(eq(episode.id, episodeId)),
+    );
+    expect(e?.lastSeenPostcode).toBe('LS9 8AA');
+    const [seen] = await t.services.withTransaction((tx) =>
+      tx
+        .select()
+        .from(location)
+        .where(eq(location.id, e?.lastSeenLocationId ?? '')),
+    );
+    expect(seen).toMatchObject({
+      name: 'Corner shop on Harehills Lane',
+      postcode: 'LS9 8AA',
+      latitude: 53.7966,
+    });
+    const [foundAt] = await t.services.withTransaction((tx) =>
+      tx
+        .select()
+        .from(location)
+        .where(eq(location.id, e?.foundLocationId ?? '')),
+    );
+    expect(foundAt).toMatchObject({
+      name: 'Seafront arcade',
+      localAuthorityCode: 'E06000065',
+      latitude: 54.2798,
+    });
   });
 });
