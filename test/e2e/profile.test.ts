@@ -70,7 +70,9 @@ describe('the Philomena profile', () => {
     });
     await page.getByRole('button', { name: 'Upload the photo' }).click();
     const photo = page.getByRole('img', { name: 'Photo of Morgan Profileton' });
-    expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(240);
+    expect(await photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(
+      240,
+    );
     await expectAccessible(page, 'profile with photo');
 
     await page.getByRole('button', { name: 'Print the profile sheet' }).click();

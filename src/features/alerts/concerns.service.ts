@@ -1,7 +1,9 @@
+import { desc, eq } from 'drizzle-orm';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
@@ -61,6 +63,26 @@ export class ConcernsService {
         childId,
       });
       return row.id;
+    });
+  }
+
+  /** The concerns raised about a child the actor may see, newest first, with who raised them. */
+  async forChild(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      return tx
+        .select({
+          id: concern.id,
+          raisedAt: concern.raisedAt,
+          details: concern.details,
+          agencyName: agency.name,
+        })
+        .from(concern)
+        .innerJoin(agency, eq(agency.id, concern.raisedByAgencyId))
+        .where(eq(concern.childId, childId))
+        .orderBy(desc(concern.raisedAt));
     });
   }
 }

@@ -62,5 +62,13 @@ describe('a children’s home raises a concern', () => {
       'North Yorkshire Police',
     ]);
     expect(alerted.every((a) => a.priority === 'high')).toBe(true);
+
+    // The concern is on the child's chronology, for the host police as much as for the home.
+    const police = new Browser(t.app);
+    await police.signIn('neighbour.police@lantern.invalid');
+    const record = await police.get(`/children/${childId}`);
+    expect(record.statusCode).toBe(200);
+    expect(record.body).toContain('Concern raised by Brightwater Children’s Homes Ltd');
+    expect(record.body).toContain('Picked up late at night by an adult in a car');
   });
 });

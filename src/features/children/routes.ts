@@ -169,8 +169,18 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const flags = await services.flags.forChild(request.ctx, id);
       const placed = await services.placements.currentFor(request.ctx, id);
       const chronology = await services.episodes.chronology(request.ctx, id);
+      const concerns = await services.concerns.forChild(request.ctx, id);
+      const events = [
+        ...chronology,
+        ...concerns.map((n) => ({
+          at: n.raisedAt,
+          title: `Concern raised by ${n.agencyName}`,
+          detail: n.details,
+          href: null,
+        })),
+      ].sort((a, b) => b.at.getTime() - a.at.getTime());
       return reply.render('children/views/child.njk', {
-        timeline: timelineItems(chronology),
+        timeline: timelineItems(events),
         flags,
         placementRows: placed ? placementRows(placed) : null,
         mayPlace: request.ctx.permissions.has('placement:record'),
