@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { episode, riskGrading } from '../../src/features/episodes/tables';
+import { childPhoto } from '../../src/features/profiles/tables';
 import type { Role } from '../../src/platform/access/catalogue';
 import { child, childAccess } from '../../src/platform/access/tables';
 import { apiToken, appUser } from '../../src/platform/auth/tables';
@@ -124,6 +125,43 @@ describe('expected access (generated from the table)', () => {
             headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
           });
           expect(api.statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'child profile': {
+          const c = await childFixture(row.role, row.relationship);
+          const [photo] = await t.services.withTransaction((tx) =>
+            tx
+              .insert(childPhoto)
+              .values({
+                childId: c.id,
+                contentType: 'image/jpeg',
+                bytes: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
+                width: 1,
+                height: 1,
+                uploadedAt: t.clock.now(),
+              })
+              .returning({ id: childPhoto.id }),
+          );
+          for (const url of [
+            `/children/${c.id}/profile`,
+            `/children/${c.id}/profile/print`,
+            `/children/${c.id}/photos/${photo?.id}`,
+          ]) {
+            const page = await browser.get(url);
+            expect(page.statusCode, url).toBe(row.allow ? 200 : 404);
+          }
+          break;
+        }
+        case 'child profile form': {
+          const c = await childFixture(row.role, row.relationship);
+          for (const url of [
+            `/children/${c.id}/profile/details`,
+            `/children/${c.id}/profile/phones/new`,
+            `/children/${c.id}/profile/photo`,
+          ]) {
+            const page = await browser.get(url);
+            expect(page.statusCode, url).toBe(row.allow ? 200 : 404);
+          }
           break;
         }
         case 'episode': {

@@ -18,6 +18,8 @@ export type Resource =
   | 'child list entry'
   | 'episode'
   | 'risk review list entry'
+  | 'child profile'
+  | 'child profile form'
   | 'user account'
   | 'audit log'
   | 'agency list';
@@ -37,6 +39,13 @@ const childViewers: Role[] = [
   'return_interview_worker',
   'childrens_home_staff',
   'health_practitioner',
+];
+const profileEditors: Role[] = [
+  'police_mash_officer',
+  'social_care_mash_practitioner',
+  'missing_coordinator',
+  'missing_lead',
+  'childrens_home_staff',
 ];
 const everyRole: Role[] = [
   ...childViewers,
@@ -62,6 +71,13 @@ export const expectedAccess: ExpectedAccess[] = [
   // An episode follows its child.
   ...rows('episode', 'agency-holds-access', childViewers),
   ...rows('episode', 'no-relationship', []),
+  // The Philomena profile, its photo and printed sheet follow the child; changing it is for those
+  // who look after the child or act on the profile.
+  ...rows('child profile', 'agency-holds-access', childViewers),
+  ...rows('child profile', 'access-expired', []),
+  ...rows('child profile', 'no-relationship', []),
+  ...rows('child profile form', 'agency-holds-access', profileEditors),
+  ...rows('child profile form', 'no-relationship', []),
   // The overdue risk-review list: police who grade, and only for children their agency may see.
   ...rows('risk review list entry', 'agency-holds-access', ['police_mash_officer', 'missing_coordinator']),
   ...rows('risk review list entry', 'no-relationship', []),
