@@ -106,7 +106,10 @@ export class HomesService {
     return run();
   }
 
-  async list(ctx: Context, filter: { localAuthorityCode?: string } = {}) {
+  async list(ctx: Context, filter: { localAuthorityCode?: string; policeForceCode?: string } = {}) {
+    const covered = filter.policeForceCode
+      ? localAuthorities.filter((a) => a.policeForceCode === filter.policeForceCode).map((a) => a.code)
+      : null;
     requirePermission(ctx, 'childrens-home:view');
     return this.withTransaction((tx) =>
       tx
@@ -118,6 +121,7 @@ export class HomesService {
             filter.localAuthorityCode
               ? eq(childrensHome.localAuthorityCode, filter.localAuthorityCode)
               : undefined,
+            covered ? inArray(childrensHome.localAuthorityCode, covered.length ? covered : ['']) : undefined,
           ),
         )
         .orderBy(asc(childrensHome.localAuthorityCode), asc(childrensHome.name))

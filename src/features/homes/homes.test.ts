@@ -2,6 +2,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
 import { contextFor } from '../../../test/support/contexts';
+import { normalised } from '../../../test/support/html';
 import { child, childAccess } from '../../platform/access/tables';
 import { auditEvent } from '../../platform/audit/tables';
 import { episode } from '../episodes/tables';
@@ -96,6 +97,18 @@ describe('the homes register', () => {
     expect(done.body).toContain('Register imported');
     const list = await browser.get('/homes');
     expect(list.body).toContain('Maple House');
+
+    // Listed by authority and by police force; a made-up code is refused with an error summary.
+    const byForce = normalised((await browser.get('/homes?force=E23000009')).body);
+    expect(byForce).toContain('Harbour View');
+    expect(byForce).not.toContain('Maple House');
+    const byAuthority = normalised((await browser.get('/homes?authority=E08000035')).body);
+    expect(byAuthority).toContain('Maple House');
+    expect(byAuthority).not.toContain('Harbour View');
+    const bad = await browser.get('/homes?force=E23999999');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('govuk-error-summary');
+    expect(bad.body).toContain('Select a police force from the list');
   });
 });
 

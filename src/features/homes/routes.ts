@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findLocalAuthority, findPoliceForce } from '../../platform/agencies/reference-data';
+import { authoritySelectItems } from '../../platform/agencies/presenters';
+import { findLocalAuthority, findPoliceForce, policeForces } from '../../platform/agencies/reference-data';
 import { formErrors } from '../../platform/http/forms';
 import { recordId } from '../../platform/http/params';
 import { escapeHtml } from '../../platform/views/html';
@@ -10,7 +11,40 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
   const { homes } = services;
 
   web.get('/homes', { config: { access: 'childrens-home:view' } }, async (request, reply) => {
-    const list = await homes.list(request.ctx);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const pick = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');
+    const authority = pick('authority');
+    const force = pick('force');
+    const problems = [
+      ...(authority && !findLocalAuthority(authority)
+        ? [{ field: 'authority', message: 'Select a local authority from the list' }]
+        : []),
+      ...(force && !findPoliceForce(force)
+        ? [{ field: 'force', message: 'Select a police force from the list' }]
+        : []),
+    ];
+    const filters = {
+      authorityItems: authoritySelectItems(authority, 'All authorities'),
+      forceItems: [
+        { value: '', text: 'All forces' },
+        ...[...policeForces]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((f) => ({ value: f.code, text: f.name, selected: f.code === force })),
+      ],
+      filtered: Boolean(authority || force),
+    };
+    if (problems.length > 0) {
+      return reply.code(400).render('homes/views/list.njk', {
+        pageTitle: 'Children’s homes',
+        rows: [],
+        ...filters,
+        ...formErrors(problems),
+      });
+    }
+    const list = await homes.list(request.ctx, {
+      localAuthorityCode: authority || undefined,
+      policeForceCode: force || undefined,
+    });
     const rows = list.map((h) => [
       { html: `<a class="govuk-link" href="/homes/${h.id}">${escapeHtml(h.name)}</a>` },
       { text: h.urn },
@@ -22,6 +56,7 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
     return reply.render('homes/views/list.njk', {
       pageTitle: 'Children’s homes',
       rows,
+      ...filters,
       mayImport: request.ctx.permissions.has('childrens-home:import'),
     });
   });
