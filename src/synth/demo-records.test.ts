@@ -4,6 +4,7 @@ import { buildTestApp, type TestApp } from '../../test/support/app';
 import { contextFor } from '../../test/support/contexts';
 import { episode, returnInterview } from '../features/episodes/tables';
 import { placement } from '../features/placements/tables';
+import { childProfileEntry } from '../features/profiles/tables';
 import { child } from '../platform/access/tables';
 import { seedDemoRecords } from './demo-records';
 
@@ -91,6 +92,35 @@ describe('demo records', () => {
     expect((await t.services.placements.currentFor(northYorkshirePolice, leedsFar?.childId ?? ''))?.id).toBe(
       leedsFar?.id,
     );
+  });
+
+  it('gives the children who go missing most a Philomena profile, with drama-range phone numbers only', async () => {
+    const rows = await t.services.withTransaction((tx) =>
+      tx
+        .select({
+          childId: childProfileEntry.childId,
+          kind: childProfileEntry.kind,
+          value: childProfileEntry.value,
+        })
+        .from(childProfileEntry),
+    );
+    const profiled = new Set(rows.map((r) => r.childId));
+    expect(profiled.size).toBe(40);
+    const phones = rows.filter((r) => r.kind === 'phone').map((r) => r.value);
+    expect(phones.length).toBe(40);
+    expect(phones.every((p) => /^\+447700900\d{3}$/.test(p))).toBe(true);
+    const practitioner = await contextFor(t, 'social.mash@lantern.invalid');
+    const visible = [...profiled];
+    let shown = 0;
+    for (const id of visible.slice(0, 10)) {
+      const p = await t.services.profiles.get(practitioner, id).catch(() => null);
+      if (p) {
+        shown++;
+        expect(p.details?.height).toMatch(/^\d+ cm$/);
+        expect(p.entries.place[0]?.latitude).not.toBeNull();
+      }
+    }
+    expect(shown).toBeGreaterThan(0);
   });
 
   it('is the same every time: the seed is fixed', async () => {

@@ -4,8 +4,10 @@ import { phoneticCodes } from '../features/children/names';
 import { childSearchName } from '../features/children/tables';
 import { episode, returnInterview, riskGrading } from '../features/episodes/tables';
 import { childrensHome } from '../features/homes/tables';
+import { location } from '../features/locations/tables';
 import { milesBetween } from '../features/placements/distance';
 import { placement } from '../features/placements/tables';
+import { childProfile, childProfileEntry } from '../features/profiles/tables';
 import { child, childAccess } from '../platform/access/tables';
 import { findLocalAuthority } from '../platform/agencies/reference-data';
 import { agency } from '../platform/agencies/tables';
@@ -441,6 +443,108 @@ export async function seedDemoRecords(
       });
     for (let i = 0; i < interviews.length; i += 500)
       await tx.insert(returnInterview).values(interviews.slice(i, i + 500));
+
+    // Philomena profiles for the children who go missing most, drawn last so nothing above changes.
+    // Phone numbers are from Ofcom's range kept for drama (07700 900000 to 900999).
+    const profiled = childRows.filter((_, i) => i % 10 === 0);
+    const profiles = new SimpleFaker();
+    profiles.seed(20_260_301);
+    const pick = <T>(list: readonly T[]): T =>
+      list[profiles.number.int({ min: 0, max: list.length - 1 })] as T;
+    await tx.insert(childProfile).values(
+      profiled.map((c) => ({
+        childId: c.id,
+        height: `${profiles.number.int({ min: 140, max: 185 })} cm`,
+        build: pick(['Slim', 'Medium', 'Stocky', 'Tall and thin']),
+        hair: pick([
+          'Dark brown, short',
+          'Blonde, long, often tied back',
+          'Black, curly',
+          'Ginger, shoulder length',
+        ]),
+        eyes: pick(['Brown', 'Blue', 'Green', 'Hazel']),
+        distinguishingFeatures: pick([
+          null,
+          'Small scar above left eyebrow',
+          'Pierced ears',
+          'Wears glasses',
+        ]),
+        usualClothing: pick([
+          'Black hoodie and grey joggers',
+          'Puffer jacket and trainers',
+          'School uniform in the day',
+        ]),
+        healthNeeds: pick([null, 'Asthma', 'Type 1 diabetes: needs insulin daily', 'ADHD']),
+        medication: pick([null, 'Inhaler, carries it', 'Insulin pen and glucose tablets']),
+        money: pick([
+          'Bank card with a small allowance',
+          'No card; cash from friends',
+          'Unknown source of new clothes',
+        ]),
+        transport: pick(['Bus pass', 'Walks or gets lifts', 'Train to the coast with older friends']),
+        updatedAt: c.createdAt,
+      })),
+    );
+    const profilePlaces = profiled.map((c) => {
+      const home =
+        c.homeLatitude !== null && c.homeLongitude !== null
+          ? { lat: c.homeLatitude, lon: c.homeLongitude }
+          : centreOf(LEEDS);
+      const at = offset(
+        home,
+        profiles.number.float({ min: 0.5, max: 6, fractionDigits: 2 }),
+        profiles.number.int({ min: 0, max: 359 }),
+      );
+      return {
+        name: pick([
+          'Bus station',
+          'Shopping centre food court',
+          'Takeaway on the high street',
+          'Park by the river',
+          'Amusement arcade',
+        ]),
+        latitude: at.lat,
+        longitude: at.lon,
+        coordinatesSource: 'user' as const,
+        createdAt: c.createdAt,
+      };
+    });
+    const placeRows = await tx
+      .insert(location)
+      .values(profilePlaces)
+      .returning({ id: location.id, name: location.name });
+    await tx.insert(childProfileEntry).values(
+      profiled.flatMap((c, i) => [
+        {
+          childId: c.id,
+          kind: 'phone' as const,
+          value: `+447700900${String(profiles.number.int({ min: 0, max: 999 })).padStart(3, '0')}`,
+          detail: 'Own phone',
+          createdAt: c.createdAt,
+        },
+        {
+          childId: c.id,
+          kind: 'social_media' as const,
+          value: `@${c.givenName.toLowerCase()}${profiles.number.int({ min: 10, max: 99 })}`,
+          detail: pick(['Snapchat', 'Instagram', 'TikTok']),
+          createdAt: c.createdAt,
+        },
+        {
+          childId: c.id,
+          kind: 'associate' as const,
+          value: faker.person.fullName(),
+          detail: pick(['Friend from school', 'Older friend', 'Cousin', 'Ex-partner of a carer']),
+          createdAt: c.createdAt,
+        },
+        {
+          childId: c.id,
+          kind: 'place' as const,
+          value: placeRows[i]?.name ?? 'Bus station',
+          locationId: placeRows[i]?.id ?? null,
+          createdAt: c.createdAt,
+        },
+      ]),
+    );
 
     await recordAudit(tx, systemContext(clock, 'seed'), { action: 'seed.demo-records', subjectType: 'demo' });
   });
