@@ -6,6 +6,7 @@ import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
 import { HomesService } from './features/homes/homes.service';
 import { LocationsService } from './features/locations/locations.service';
+import { NoticesService } from './features/notices/notices.service';
 import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
@@ -22,6 +23,7 @@ export interface Services extends PlatformServices {
   flags: FlagsService;
   homes: HomesService;
   locations: LocationsService;
+  notices: NoticesService;
   placements: PlacementsService;
   profiles: ProfilesService;
   returnInterviews: ReturnInterviewsService;
@@ -41,6 +43,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
     locations,
+    notices: new NoticesService(platform.withTransaction, alerts, placements),
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),

@@ -13,4 +13,12 @@ export async function startWorkers(services: Services, pollingIntervalSeconds = 
     pollingIntervalSeconds,
   );
   await services.jobs.schedule('return-interview.check', '*/15 * * * *');
+  await services.jobs.work(
+    'notice.escalate',
+    async (_data, job) => {
+      await services.notices.escalateOverdue(systemContext(services.clock, `job-${job.id}`));
+    },
+    pollingIntervalSeconds,
+  );
+  await services.jobs.schedule('notice.escalate', '*/5 * * * *');
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
@@ -16,8 +16,9 @@ import { type AlertKind, alert } from './tables';
 export interface RaiseAlert {
   kind: AlertKind;
   agencyIds: (string | null | undefined)[];
-  childId: string;
-  subjectType: 'episode' | 'return_interview' | 'concern';
+  /** Null for a notice about a young person not yet identified. */
+  childId: string | null;
+  subjectType: 'episode' | 'return_interview' | 'concern' | 'notice';
   subjectId: string;
   priority?: 'high' | 'normal';
   /** People to email as well as the duty inboxes: for example the missing-from-home coordinators. */
@@ -32,6 +33,10 @@ const subjects: Record<AlertKind, string> = {
   'return-interview-due-soon': 'A return interview is due within 24 hours',
   'return-interview-overdue': 'A return interview is overdue',
   'concern-raised': 'A children’s home suspects a child is at risk of abuse or sexual exploitation',
+  'notice-raised': 'A child concern notice has reached your MASH',
+  'notice-overdue': 'Overdue: a child concern notice has passed its decision deadline',
+  'decision-to-confirm':
+    'A joint decision on a child concern notice is waiting for your agency to confirm it',
 };
 
 /**
@@ -109,12 +114,12 @@ export class AlertsService {
       tx
         .select({ alert, child: { id: child.id, givenName: child.givenName, familyName: child.familyName } })
         .from(alert)
-        .innerJoin(child, eq(child.id, alert.childId))
+        .leftJoin(child, eq(child.id, alert.childId))
         .where(
           and(
             eq(alert.agencyId, ctx.actor.agencyId),
             isNull(alert.acknowledgedAt),
-            childVisibleTo(ctx, child.id),
+            or(isNull(alert.childId), childVisibleTo(ctx, alert.childId)),
           ),
         )
         .orderBy(desc(alert.priority), desc(alert.createdAt))
@@ -136,7 +141,7 @@ export class AlertsService {
         action: 'alert.acknowledge',
         subjectType: 'alert',
         subjectId: id,
-        childId: row.childId,
+        childId: row.childId ?? undefined,
       });
     });
   }
@@ -144,8 +149,9 @@ export class AlertsService {
 
 export const alertSubjects = subjects;
 
-export function alertPath(subjectType: string, subjectId: string, childId: string): string {
+export function alertPath(subjectType: string, subjectId: string, childId: string | null): string {
   if (subjectType === 'episode') return `/episodes/${subjectId}`;
+  if (subjectType === 'notice') return `/notices/${subjectId}`;
   if (subjectType === 'return_interview') return `/return-interviews/${subjectId}`;
-  return `/children/${childId}`;
+  return childId ? `/children/${childId}` : '/alerts';
 }

@@ -14,7 +14,9 @@ export function registerAlertRoutes(web: FastifyInstance, services: Services): v
       id: alert.id,
       high: alert.priority === 'high',
       title: alertSubjects[alert.kind],
-      childHtml: escapeHtml(`${child.givenName} ${child.familyName}`),
+      childHtml: child
+        ? escapeHtml(`${child.givenName} ${child.familyName}`)
+        : 'A young person not yet identified',
       href: alertPath(alert.subjectType, alert.subjectId, alert.childId),
       when: formatDateTime(alert.createdAt),
     }));

@@ -10,6 +10,9 @@ export const alertKinds = [
   'return-interview-due-soon',
   'return-interview-overdue',
   'concern-raised',
+  'notice-raised',
+  'notice-overdue',
+  'decision-to-confirm',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 
@@ -25,9 +28,8 @@ export const alert = pgTable(
       .notNull()
       .references(() => agency.id),
     kind: text('kind', { enum: alertKinds }).notNull(),
-    childId: uuid('child_id')
-      .notNull()
-      .references(() => child.id),
+    /** Null only for a notice about a young person not yet identified. */
+    childId: uuid('child_id').references(() => child.id),
     /** The record the alert is about: an episode or a return interview. */
     subjectType: text('subject_type').notNull(),
     subjectId: uuid('subject_id').notNull(),

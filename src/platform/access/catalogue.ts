@@ -12,6 +12,8 @@ export const permissions = {
   'episode:close': 'Record that a child is found or has returned',
   'return-interview:record': 'Record return interviews',
   'concern:raise': 'Tell the authorities and police of a suspicion of abuse or exploitation',
+  'notice:raise': 'Raise a child concern notice for the MASH to assess',
+  'notice:triage': 'Assess child concern notices in the MASH and record joint decisions',
   'placement:record': 'Record where a looked-after child is placed',
   'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
@@ -31,6 +33,8 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'notice:raise',
+      'notice:triage',
       'profile:edit',
       'childrens-home:view',
       'episode:report',
@@ -47,6 +51,8 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'notice:raise',
+      'notice:triage',
       'profile:edit',
       'placement:record',
       'childrens-home:view',
@@ -63,6 +69,7 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'notice:raise',
       'profile:edit',
       'childrens-home:view',
       'episode:report',
@@ -79,6 +86,7 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'notice:raise',
       'profile:edit',
       'placement:record',
       'childrens-home:view',
@@ -95,12 +103,20 @@ export const roles = {
   return_interview_worker: {
     name: 'Return interview worker',
     agencyTypes: ['local_authority', 'voluntary'],
-    permissions: ['api-token:own', 'return-interview:record', 'home:view', 'child:view', 'reference:view'],
+    permissions: [
+      'notice:raise',
+      'api-token:own',
+      'return-interview:record',
+      'home:view',
+      'child:view',
+      'reference:view',
+    ],
   },
   childrens_home_staff: {
     name: "Children's home staff",
     agencyTypes: ['childrens_home_provider'],
     permissions: [
+      'notice:raise',
       'profile:edit',
       'concern:raise',
       'childrens-home:view',
@@ -114,7 +130,7 @@ export const roles = {
   health_practitioner: {
     name: 'Health practitioner',
     agencyTypes: ['health'],
-    permissions: ['home:view', 'child:view', 'reference:view'],
+    permissions: ['notice:raise', 'home:view', 'child:view', 'reference:view'],
   },
   analyst: {
     name: 'Analyst',

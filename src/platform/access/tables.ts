@@ -59,6 +59,7 @@ export const accessBases = [
   'host_force',
   'episode_force',
   'case_team',
+  'notice',
   'share',
   'subgroup',
   'break_glass',
