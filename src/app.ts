@@ -22,6 +22,7 @@ import { registerAlertRoutes, registerConcernRoutes } from './features/alerts/ro
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
+import { registerNoticeRoutes } from './features/notices/routes';
 import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
 import {
@@ -116,7 +117,12 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   // File uploads (registers, photos): fields and the file land in the body, so CSRF reads its token as usual.
   await app.register(fastifyMultipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20, fieldSize: 100_000 },
+    limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 30, fieldSize: 100_000 },
+    // The file arrives as a Buffer carrying the name the browser gave it, for forms that keep it.
+    onFile: async (part) => {
+      const bytes = await part.toBuffer();
+      (part as unknown as { value: Buffer }).value = Object.assign(bytes, { filename: part.filename });
+    },
   });
   // Per-address request limits, counted in the database so every process shares them. Routes opt in.
   await app.register(fastifyRateLimit, {
@@ -229,6 +235,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerHomeRoutes(web, services);
     registerPlacementRoutes(web, services);
     registerProfileRoutes(web, services);
+    registerNoticeRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

@@ -7,6 +7,7 @@ import { FlagsService } from './features/episodes/flags.service';
 import { HomesService } from './features/homes/homes.service';
 import { LocationsService } from './features/locations/locations.service';
 import { NoticesService } from './features/notices/notices.service';
+import { StrategyDiscussionsService } from './features/notices/strategy-discussions.service';
 import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
@@ -25,6 +26,7 @@ export interface Services extends PlatformServices {
   locations: LocationsService;
   notices: NoticesService;
   placements: PlacementsService;
+  strategyDiscussions: StrategyDiscussionsService;
   profiles: ProfilesService;
   returnInterviews: ReturnInterviewsService;
 }
@@ -44,6 +46,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     homes: new HomesService(platform.withTransaction),
     locations,
     notices: new NoticesService(platform.withTransaction, alerts, placements),
+    strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction),
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),

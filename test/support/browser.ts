@@ -64,7 +64,8 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
   const summary = results.violations.map(
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`,
   );
-  expect(summary, `axe on ${state}`).toEqual([]);
+  // Joined, so a failure prints every violation in full.
+  expect(summary.join('\n'), `axe on ${state}`).toBe('');
 }
 
 export async function signIn(page: Page, email: string, password: string): Promise<void> {

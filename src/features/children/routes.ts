@@ -185,6 +185,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         placementRows: placed ? placementRows(placed) : null,
         mayPlace: request.ctx.permissions.has('placement:record'),
         mayRaiseConcern: request.ctx.permissions.has('concern:raise'),
+        mayRaiseNotice: request.ctx.permissions.has('notice:raise'),
         episodeRows: episodeListRows(episodes),
         hasOpenEpisode: episodes.some((e) => e.endedAt === null),
         mayReport: request.ctx.permissions.has('episode:report'),

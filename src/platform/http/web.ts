@@ -47,6 +47,7 @@ const navItems: NavItem[] = [
   { href: '/', text: 'Home' },
   { href: '/alerts', text: 'Alerts', permission: 'child:view' },
   { href: '/children', text: 'Children', permission: 'child:view' },
+  { href: '/mash', text: 'MASH', permission: 'notice:triage' },
   { href: '/children/repeat-missing', text: 'Repeat missing', permission: 'episode:report' },
   { href: '/episodes/reviews-overdue', text: 'Reviews overdue', permission: 'episode:grade' },
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
