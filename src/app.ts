@@ -29,6 +29,7 @@ import {
   registerReturnInterviewApi,
   registerReturnInterviewRoutes,
 } from './features/return-interviews/routes';
+import { registerScreeningRoutes } from './features/screening/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
@@ -236,6 +237,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerPlacementRoutes(web, services);
     registerProfileRoutes(web, services);
     registerNoticeRoutes(web, services);
+    registerScreeningRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

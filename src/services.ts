@@ -11,6 +11,7 @@ import { StrategyDiscussionsService } from './features/notices/strategy-discussi
 import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
+import { ScreeningService } from './features/screening/screening.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
 import { createPlatformServices, type PlatformServices } from './platform/services';
@@ -28,6 +29,7 @@ export interface Services extends PlatformServices {
   placements: PlacementsService;
   strategyDiscussions: StrategyDiscussionsService;
   profiles: ProfilesService;
+  screening: ScreeningService;
   returnInterviews: ReturnInterviewsService;
 }
 
@@ -49,6 +51,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction),
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),
+    screening: new ScreeningService(platform.withTransaction),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

@@ -5,3 +5,15 @@ export function normalised(body: string): string {
     .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID');
 }
+
+/** The text a reader sees: tags dropped, entities for quotes decoded, white space collapsed. */
+export function textOf(body: string): string {
+  return body
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -145,3 +145,94 @@ export function timelineItems(events: { at: Date; title: string; detail: string;
     href: e.href,
   }));
 }
+
+interface RiskInputs {
+  childId: string;
+  risk: {
+    episode: { id: string; kind: 'missing' | 'absent'; startedAt: Date };
+    grading: { grade: string; rationale: string; nextReviewAt: Date | null } | null;
+  } | null;
+  screening: {
+    latest: { id: string; level: string; score: number; screenedAt: Date; reviewOn: string } | null;
+    prompts: string[];
+  };
+  notices: { id: string; categories: string[]; raisedAt: Date }[];
+  flags: { code: string; reason: string }[];
+  now: Date;
+  mayScreen: boolean;
+}
+
+const gradeLabels: Record<string, string> = {
+  no_apparent_risk: 'no apparent risk',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+};
+const levelLabels: Record<string, string> = {
+  not_at_risk: 'Not at risk',
+  mild: 'Mild',
+  moderate: 'Moderate',
+  significant: 'Significant',
+};
+
+/** The risk panel: the open episode's grade, the latest screening, open notices and flags, each with why. */
+export function riskRows(r: RiskInputs) {
+  const link = (href: string, text: string) => `<a class="govuk-link" href="${href}">${escapeHtml(text)}</a>`;
+  const episode = r.risk
+    ? [
+        link(
+          `/episodes/${r.risk.episode.id}`,
+          `${r.risk.episode.kind === 'missing' ? 'Missing' : 'Absent'} since ${formatDateTime(r.risk.episode.startedAt)}`,
+        ),
+        r.risk.grading
+          ? escapeHtml(
+              `Graded ${gradeLabels[r.risk.grading.grade] ?? r.risk.grading.grade} risk: ${r.risk.grading.rationale}`,
+            )
+          : '<strong class="govuk-tag govuk-tag--red">Not yet graded</strong>',
+        r.risk.grading?.nextReviewAt
+          ? `${escapeHtml(`Next review ${formatDateTime(r.risk.grading.nextReviewAt)}`)}${r.risk.grading.nextReviewAt < r.now ? ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>' : ''}`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('<br>')
+    : 'No open episode';
+  const latest = r.screening.latest;
+  const screening = [
+    latest
+      ? link(
+          `/screenings/${latest.id}`,
+          `${levelLabels[latest.level] ?? latest.level} (score ${latest.score}), ${formatDate(latest.screenedAt)}; review by ${formatDate(latest.reviewOn)}`,
+        )
+      : 'Not screened',
+    ...r.screening.prompts.map(
+      (p) => `<strong class="govuk-tag govuk-tag--orange">Screening due</strong> ${escapeHtml(p)}`,
+    ),
+    r.mayScreen ? link(`/children/${r.childId}/screenings/new`, latest ? 'Screen again' : 'Screen now') : '',
+  ]
+    .filter(Boolean)
+    .join('<br>');
+  const notices = r.notices.length
+    ? r.notices
+        .map((n) =>
+          link(
+            `/notices/${n.id}`,
+            `Raised ${formatDate(n.raisedAt)}: ${n.categories.map((c) => c.replaceAll('_', ' ')).join(', ')}`,
+          ),
+        )
+        .join('<br>')
+    : 'None waiting for a decision';
+  const flags = r.flags.length
+    ? r.flags
+        .map(
+          (f) =>
+            `<strong class="govuk-tag govuk-tag--red">${f.code === 'repeat-missing' ? 'Repeat missing' : 'Repeat absence'}</strong> ${escapeHtml(f.reason)}`,
+        )
+        .join('<br>')
+    : 'None';
+  return [
+    { key: { text: 'Open episode' }, value: { html: episode } },
+    { key: { text: 'CSE screening' }, value: { html: screening } },
+    { key: { text: 'Open notices' }, value: { html: notices } },
+    { key: { text: 'Flags' }, value: { html: flags } },
+  ];
+}

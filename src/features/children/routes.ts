@@ -16,6 +16,7 @@ import {
   identifierRows,
   legalStatusItems,
   placementRows,
+  riskRows,
   searchRows,
   sexItems,
   timelineItems,
@@ -170,6 +171,9 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const placed = await services.placements.currentFor(request.ctx, id);
       const chronology = await services.episodes.chronology(request.ctx, id);
       const concerns = await services.concerns.forChild(request.ctx, id);
+      const risk = await services.episodes.currentRisk(request.ctx, id);
+      const screening = await services.screening.summary(request.ctx, id);
+      const openNotices = await services.notices.openForChild(request.ctx, id);
       const events = [
         ...chronology,
         ...concerns.map((n) => ({
@@ -182,6 +186,15 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       return reply.render('children/views/child.njk', {
         timeline: timelineItems(events),
         flags,
+        riskRows: riskRows({
+          childId: id,
+          risk,
+          screening,
+          notices: openNotices,
+          flags,
+          now: services.clock.now(),
+          mayScreen: request.ctx.permissions.has('screening:record'),
+        }),
         placementRows: placed ? placementRows(placed) : null,
         mayPlace: request.ctx.permissions.has('placement:record'),
         mayRaiseConcern: request.ctx.permissions.has('concern:raise'),

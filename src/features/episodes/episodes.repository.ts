@@ -7,6 +7,15 @@ import { episode, episodeKindChange, returnInterview, riskGrading } from './tabl
 
 export type EpisodeRow = typeof episode.$inferSelect;
 
+/** The child's open episode, whole. */
+export async function openEpisodeRowOf(tx: Tx, childId: string) {
+  const [row] = await tx
+    .select()
+    .from(episode)
+    .where(and(eq(episode.childId, childId), isNull(episode.endedAt)));
+  return row ?? null;
+}
+
 export async function openEpisodeOf(tx: Tx, childId: string) {
   const [row] = await tx
     .select({ id: episode.id })

@@ -175,6 +175,19 @@ export class EpisodesService {
     });
   }
 
+  /** The child's open episode, if any, with its latest risk grading: for the risk panel. */
+  async currentRisk(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      const open = await repo.openEpisodeRowOf(tx, childId);
+      if (!open) return null;
+      const gradings = await repo.gradingsOf(tx, open.id);
+      return { episode: open, grading: gradings.at(-1) ?? null };
+    });
+  }
+
   /** The child's multi-agency chronology of episodes, gradings and return interviews, newest first. */
   async chronology(ctx: Context, childId: string): Promise<ChronologyEvent[]> {
     requirePermission(ctx, 'child:view');

@@ -8,6 +8,7 @@ import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError } from '../../platform/http/errors';
+import { londonDate } from '../../platform/http/london-time';
 import * as repo from './homes.repository';
 import { type ParsedRegister, parseRegister } from './register-import';
 import { childrensHome } from './tables';
@@ -35,11 +36,6 @@ function homesVisibleTo(ctx: Context): SQL {
 }
 
 const DAY_MS = 86_400_000;
-
-/** The calendar date in London at an instant, as YYYY-MM-DD. */
-function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(at);
-}
 
 export class HomesService {
   constructor(private readonly withTransaction: WithTransaction) {}

@@ -242,6 +242,18 @@ export class NoticesService {
     });
   }
 
+  /** The child's notices not yet decided that the actor may see, for the risk panel. */
+  async openForChild(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction((tx) =>
+      tx
+        .select({ id: notice.id, categories: notice.categories, raisedAt: notice.raisedAt })
+        .from(notice)
+        .where(and(eq(notice.childId, childId), isNull(notice.decidedAt), noticeVisibleTo(ctx)))
+        .orderBy(desc(notice.raisedAt)),
+    );
+  }
+
   /** One notice with everything the MASH has added; every read is audited. */
   async get(ctx: Context, id: string) {
     requirePermission(ctx, 'child:view');

@@ -14,6 +14,7 @@ export const permissions = {
   'concern:raise': 'Tell the authorities and police of a suspicion of abuse or exploitation',
   'notice:raise': 'Raise a child concern notice for the MASH to assess',
   'notice:triage': 'Assess child concern notices in the MASH and record joint decisions',
+  'screening:record': 'Record a CSE risk screening of a child',
   'placement:record': 'Record where a looked-after child is placed',
   'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
@@ -33,6 +34,7 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'screening:record',
       'notice:raise',
       'notice:triage',
       'profile:edit',
@@ -51,6 +53,7 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'screening:record',
       'notice:raise',
       'notice:triage',
       'profile:edit',
@@ -69,6 +72,7 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'screening:record',
       'notice:raise',
       'profile:edit',
       'childrens-home:view',
@@ -86,6 +90,7 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'screening:record',
       'notice:raise',
       'profile:edit',
       'placement:record',
@@ -104,6 +109,7 @@ export const roles = {
     name: 'Return interview worker',
     agencyTypes: ['local_authority', 'voluntary'],
     permissions: [
+      'screening:record',
       'notice:raise',
       'api-token:own',
       'return-interview:record',

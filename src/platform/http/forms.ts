@@ -72,3 +72,28 @@ export function parseForm<T extends z.ZodType>(
   }
   return errors.length === 0 && result.success ? { data: result.data, errors } : { errors };
 }
+
+/**
+ * A calendar date from the GOV.UK date input's three boxes, as YYYY-MM-DD; undefined when all three
+ * are blank. `label` completes "Enter …", e.g. "the date the action is due".
+ */
+export function calendarDate(form: Form, prefix: string, label: string): { date?: string; error?: string } {
+  const [day, month, year] = ['day', 'month', 'year'].map((p) => (text(form, `${prefix}-${p}`) ?? '').trim());
+  if (!day && !month && !year) return {};
+  if (
+    !day ||
+    !month ||
+    !year ||
+    !/^\d{1,2}$/.test(day) ||
+    !/^\d{1,2}$/.test(month) ||
+    !/^\d{4}$/.test(year)
+  ) {
+    return { error: `Enter ${label} as a day, month and year, like 27 3 2027` };
+  }
+  const [d, m, y] = [Number(day), Number(month), Number(year)];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    return { error: `Enter ${label} as a real date` };
+  }
+  return { date: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
+}

@@ -86,3 +86,8 @@ export function londonDateTimeFields(label: string, options: { optional?: boolea
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** The calendar date in London at an instant, as YYYY-MM-DD. */
+export function londonDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(at);
+}
