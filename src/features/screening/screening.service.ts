@@ -249,6 +249,12 @@ export class ScreeningService {
       if (concern?.heldAt) {
         prompts.push(`A return interview on ${formatDate(concern.heldAt)} recorded exploitation concerns`);
       }
+      await recordAudit(tx, ctx, {
+        action: 'screening.history',
+        subjectType: 'child',
+        subjectId: childId,
+        childId,
+      });
       return { history, latest, prompts };
     });
   }
