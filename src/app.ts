@@ -22,6 +22,7 @@ import { registerAlertRoutes, registerConcernRoutes } from './features/alerts/ro
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
+import { registerNoticeApi } from './features/notices/api';
 import { registerNoticeRoutes } from './features/notices/routes';
 import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
@@ -291,6 +292,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       api.setNotFoundHandler(async (_request, reply) => sendProblem(reply, 404));
       registerApiTokenApi(api, services);
       registerChildApi(api, services);
+      registerNoticeApi(api, services);
       registerEpisodeApi(api, services);
       registerReturnInterviewApi(api, services);
       options.extraApiRoutes?.(api);
