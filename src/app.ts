@@ -30,6 +30,7 @@ import {
   registerReturnInterviewApi,
   registerReturnInterviewRoutes,
 } from './features/return-interviews/routes';
+import { registerScreeningApi } from './features/screening/api';
 import { registerScreeningRoutes } from './features/screening/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
@@ -293,6 +294,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerApiTokenApi(api, services);
       registerChildApi(api, services);
       registerNoticeApi(api, services);
+      registerScreeningApi(api, services);
       registerEpisodeApi(api, services);
       registerReturnInterviewApi(api, services);
       options.extraApiRoutes?.(api);
