@@ -32,6 +32,7 @@ import {
 } from './features/return-interviews/routes';
 import { registerScreeningApi } from './features/screening/api';
 import { registerScreeningRoutes } from './features/screening/routes';
+import { registerSightingRoutes } from './features/sightings/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
@@ -240,6 +241,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerProfileRoutes(web, services);
     registerNoticeRoutes(web, services);
     registerScreeningRoutes(web, services);
+    registerSightingRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

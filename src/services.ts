@@ -12,6 +12,7 @@ import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import { ScreeningService } from './features/screening/screening.service';
+import { SightingsService } from './features/sightings/sightings.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
 import { createPlatformServices, type PlatformServices } from './platform/services';
@@ -30,6 +31,7 @@ export interface Services extends PlatformServices {
   strategyDiscussions: StrategyDiscussionsService;
   profiles: ProfilesService;
   screening: ScreeningService;
+  sightings: SightingsService;
   returnInterviews: ReturnInterviewsService;
 }
 
@@ -52,6 +54,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),
     screening: new ScreeningService(platform.withTransaction),
+    sightings: new SightingsService(platform.withTransaction, locations, alerts),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

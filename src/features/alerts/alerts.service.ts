@@ -18,7 +18,7 @@ export interface RaiseAlert {
   agencyIds: (string | null | undefined)[];
   /** Null for a notice about a young person not yet identified. */
   childId: string | null;
-  subjectType: 'episode' | 'return_interview' | 'concern' | 'notice';
+  subjectType: 'episode' | 'return_interview' | 'concern' | 'notice' | 'sighting';
   subjectId: string;
   priority?: 'high' | 'normal';
   /** People to email as well as the duty inboxes: for example the missing-from-home coordinators. */
@@ -37,6 +37,7 @@ const subjects: Record<AlertKind, string> = {
   'notice-overdue': 'Overdue: a child concern notice has passed its decision deadline',
   'decision-to-confirm':
     'A joint decision on a child concern notice is waiting for your agency to confirm it',
+  'sighting-reported': 'Hotel or venue staff have reported a sighting in your area',
 };
 
 /**
@@ -152,6 +153,7 @@ export const alertSubjects = subjects;
 export function alertPath(subjectType: string, subjectId: string, childId: string | null): string {
   if (subjectType === 'episode') return `/episodes/${subjectId}`;
   if (subjectType === 'notice') return `/notices/${subjectId}`;
+  if (subjectType === 'sighting') return `/sightings/${subjectId}`;
   if (subjectType === 'return_interview') return `/return-interviews/${subjectId}`;
   return childId ? `/children/${childId}` : '/alerts';
 }

@@ -13,6 +13,7 @@ export const alertKinds = [
   'notice-raised',
   'notice-overdue',
   'decision-to-confirm',
+  'sighting-reported',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 

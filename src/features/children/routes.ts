@@ -171,11 +171,18 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const placed = await services.placements.currentFor(request.ctx, id);
       const chronology = await services.episodes.chronology(request.ctx, id);
       const concerns = await services.concerns.forChild(request.ctx, id);
+      const seen = await services.sightings.forChild(request.ctx, id);
       const risk = await services.episodes.currentRisk(request.ctx, id);
       const screening = await services.screening.summary(request.ctx, id);
       const openNotices = await services.notices.openForChild(request.ctx, id);
       const events = [
         ...chronology,
+        ...seen.map((x) => ({
+          at: x.seenAt,
+          title: `Seen by staff of ${x.organisation}`,
+          detail: x.place,
+          href: null,
+        })),
         ...concerns.map((n) => ({
           at: n.raisedAt,
           title: `Concern raised by ${n.agencyName}`,

@@ -40,7 +40,7 @@ const sideOf = (type: string): Side | null =>
   type === 'police_force' ? 'police' : type === 'local_authority' ? 'social_care' : null;
 
 /** The MASH of an area: its local authority's children's services and the police force covering it. */
-async function mashAgencies(tx: Tx, areaCode: string) {
+export async function mashAgencies(tx: Tx, areaCode: string) {
   const force = findLocalAuthority(areaCode)?.policeForceCode ?? null;
   return tx
     .select({ id: agency.id, type: agency.type })

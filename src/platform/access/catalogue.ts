@@ -15,6 +15,7 @@ export const permissions = {
   'notice:raise': 'Raise a child concern notice for the MASH to assess',
   'notice:triage': 'Assess child concern notices in the MASH and record joint decisions',
   'screening:record': 'Record a CSE risk screening of a child',
+  'sighting-code:manage': 'Issue and revoke the access codes your staff use to report sightings',
   'placement:record': 'Record where a looked-after child is placed',
   'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
@@ -182,7 +183,7 @@ export const roles = {
   report_only_reporter: {
     name: 'Report-only organisation administrator',
     agencyTypes: ['report_only'],
-    permissions: ['home:view'],
+    permissions: ['home:view', 'sighting-code:manage'],
   },
 } as const satisfies Record<
   string,
