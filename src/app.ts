@@ -32,6 +32,7 @@ import {
 } from './features/return-interviews/routes';
 import { registerScreeningApi } from './features/screening/api';
 import { registerScreeningRoutes } from './features/screening/routes';
+import { registerSightingApi } from './features/sightings/api';
 import { registerSightingRoutes } from './features/sightings/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
@@ -297,6 +298,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerChildApi(api, services);
       registerNoticeApi(api, services);
       registerScreeningApi(api, services);
+      registerSightingApi(api, services);
       registerEpisodeApi(api, services);
       registerReturnInterviewApi(api, services);
       options.extraApiRoutes?.(api);
