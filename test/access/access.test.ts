@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { episode, riskGrading } from '../../src/features/episodes/tables';
+import { notice } from '../../src/features/notices/tables';
 import { childPhoto } from '../../src/features/profiles/tables';
+import { cseScreening } from '../../src/features/screening/tables';
+import { currentTool } from '../../src/features/screening/tool';
+import { sighting, sightingAccessCode } from '../../src/features/sightings/tables';
 import type { Role } from '../../src/platform/access/catalogue';
 import { child, childAccess } from '../../src/platform/access/tables';
 import { apiToken, appUser } from '../../src/platform/auth/tables';
@@ -84,6 +88,69 @@ async function childFixture(role: Role, relationship: ExpectedAccess['relationsh
       validTo: expired ? new Date(now.getTime() - 3_600_000) : null,
     });
     return { id: row.id, name, agencyId };
+  });
+}
+
+const LEEDS = 'E08000035';
+const NORTH_YORKSHIRE = 'E06000065';
+
+/**
+ * A concern notice about a child: of Leeds when the role's agency holds access to the child, raised
+ * by North Yorkshire Police so that raising it grants nothing; otherwise of North Yorkshire, raised
+ * by the agency there that holds access.
+ */
+async function noticeFixture(role: Role, relationship: ExpectedAccess['relationship']) {
+  const c = await childFixture(role, relationship);
+  const ours = relationship === 'agency-holds-access';
+  const raiser = ours ? (await userRow('neighbour.police@lantern.invalid')).agencyId : c.agencyId;
+  const now = t.clock.now();
+  const [row] = await t.services.withTransaction((tx) =>
+    tx
+      .insert(notice)
+      .values({
+        childId: c.id,
+        categories: ['missing'],
+        whatHappened: 'Probe',
+        source: 'Probe',
+        areaAuthorityCode: ours ? LEEDS : NORTH_YORKSHIRE,
+        raisedByAgencyId: raiser,
+        raisedAt: now,
+        decisionDueAt: new Date(now.getTime() + 4 * 3_600_000),
+      })
+      .returning({ id: notice.id }),
+  );
+  return row?.id ?? '';
+}
+
+/** A sighting reported through the Leeds hotel's code, seen in Leeds or in North Yorkshire. */
+async function sightingFixture(relationship: ExpectedAccess['relationship']) {
+  const hotel = await userRow('hotel.admin@lantern.invalid');
+  const now = t.clock.now();
+  return t.services.withTransaction(async (tx) => {
+    const [code] = await tx
+      .insert(sightingAccessCode)
+      .values({
+        agencyId: hotel.agencyId,
+        areaAuthorityCode: LEEDS,
+        label: 'Probe',
+        codeHash: randomUUID(),
+        createdAt: now,
+      })
+      .returning({ id: sightingAccessCode.id });
+    const [row] = await tx
+      .insert(sighting)
+      .values({
+        reference: `S-${randomUUID().slice(0, 9)}`,
+        accessCodeId: code?.id ?? '',
+        agencyId: hotel.agencyId,
+        areaAuthorityCode: relationship === 'same-area' ? LEEDS : NORTH_YORKSHIRE,
+        seenAt: new Date(now.getTime() - 3_600_000),
+        place: 'Probe',
+        whatSeen: 'Probe',
+        createdAt: now,
+      })
+      .returning({ id: sighting.id });
+    return row?.id ?? '';
   });
 }
 
@@ -220,6 +287,65 @@ describe('expected access (generated from the table)', () => {
         case 'user account': {
           const id = await userFixture(row.role, row.relationship);
           expect((await browser.get(`/admin/users/${id}`)).statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'concern notice': {
+          const id = await noticeFixture(row.role, row.relationship);
+          expect((await browser.get(`/notices/${id}`)).statusCode).toBe(row.allow ? 200 : 404);
+          const api = await t.app.inject({
+            url: `/api/v1/notices/${id}`,
+            headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
+          });
+          expect(api.statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'MASH queue': {
+          for (const url of ['/mash', '/mash/sightings']) {
+            expect((await browser.get(url)).statusCode, url).toBe(row.allow ? 200 : 404);
+          }
+          for (const url of ['/api/v1/notices', '/api/v1/sightings']) {
+            const api = await t.app.inject({
+              url,
+              headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
+            });
+            expect(api.statusCode, url).toBe(row.allow ? 200 : 404);
+          }
+          break;
+        }
+        case 'CSE screening': {
+          const c = await childFixture(row.role, row.relationship);
+          const [s] = await t.services.withTransaction((tx) =>
+            tx
+              .insert(cseScreening)
+              .values({
+                childId: c.id,
+                toolVersion: currentTool.version,
+                answers: {},
+                items: [],
+                score: 0,
+                level: 'not_at_risk',
+                reviewOn: '2026-06-01',
+                screenedByAgencyId: c.agencyId,
+                screenedAt: t.clock.now(),
+              })
+              .returning({ id: cseScreening.id }),
+          );
+          expect((await browser.get(`/screenings/${s?.id}`)).statusCode).toBe(row.allow ? 200 : 404);
+          const api = await t.app.inject({
+            url: `/api/v1/screenings/${s?.id}`,
+            headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
+          });
+          expect(api.statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'sighting': {
+          const id = await sightingFixture(row.relationship);
+          expect((await browser.get(`/sightings/${id}`)).statusCode).toBe(row.allow ? 200 : 404);
+          const api = await t.app.inject({
+            url: `/api/v1/sightings/${id}`,
+            headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
+          });
+          expect(api.statusCode).toBe(row.allow ? 200 : 404);
           break;
         }
         case 'audit log':

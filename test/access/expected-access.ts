@@ -11,6 +11,8 @@ export type Relationship =
   | 'no-relationship' // another agency's record, no access row
   | 'same-agency' // a user account in the user's own agency
   | 'other-agency' // a user account in another agency
+  | 'same-area' // a record of the area the user's agency serves (Leeds, for every demo role)
+  | 'other-area' // a record of another area
   | 'none'; // a resource with no owner (a list, a log)
 
 export type Resource =
@@ -22,7 +24,11 @@ export type Resource =
   | 'child profile form'
   | 'user account'
   | 'audit log'
-  | 'agency list';
+  | 'agency list'
+  | 'concern notice'
+  | 'MASH queue'
+  | 'CSE screening'
+  | 'sighting';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -47,6 +53,7 @@ const profileEditors: Role[] = [
   'missing_lead',
   'childrens_home_staff',
 ];
+const mashTriagers: Role[] = ['police_mash_officer', 'social_care_mash_practitioner'];
 const everyRole: Role[] = [
   ...childViewers,
   'analyst',
@@ -87,4 +94,23 @@ export const expectedAccess: ExpectedAccess[] = [
   // The audit log: auditors only.
   ...rows('audit log', 'none', ['auditor']),
   ...rows('agency list', 'none', ['agency_administrator', 'hub_administrator']),
+  // A concern notice of Leeds about a child the user's agency may see, raised by another agency:
+  // child viewers of the Leeds MASH (the council and West Yorkshire Police) only. Holding access to
+  // the child is not enough for health, the home provider or the return-interview service.
+  ...rows('concern notice', 'agency-holds-access', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+    'missing_lead',
+  ]),
+  ...rows('concern notice', 'no-relationship', []),
+  // The MASH queues of notices and sightings: those who triage.
+  ...rows('MASH queue', 'none', mashTriagers),
+  // A CSE screening follows its child.
+  ...rows('CSE screening', 'agency-holds-access', childViewers),
+  ...rows('CSE screening', 'access-expired', []),
+  ...rows('CSE screening', 'no-relationship', []),
+  // A sighting is for the MASH of its area to triage; the organisation that reported it cannot read it back.
+  ...rows('sighting', 'same-area', mashTriagers),
+  ...rows('sighting', 'other-area', []),
 ];
