@@ -34,6 +34,7 @@ import { registerScreeningApi } from './features/screening/api';
 import { registerScreeningRoutes } from './features/screening/routes';
 import { registerSightingApi } from './features/sightings/api';
 import { registerSightingRoutes } from './features/sightings/routes';
+import { registerSubgroupRoutes } from './features/subgroup/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
@@ -243,6 +244,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerNoticeRoutes(web, services);
     registerScreeningRoutes(web, services);
     registerSightingRoutes(web, services);
+    registerSubgroupRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

@@ -13,6 +13,7 @@ import { ProfilesService } from './features/profiles/profiles.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import { ScreeningService } from './features/screening/screening.service';
 import { SightingsService } from './features/sightings/sightings.service';
+import { SubgroupService } from './features/subgroup/subgroup.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
 import { createPlatformServices, type PlatformServices } from './platform/services';
@@ -32,6 +33,7 @@ export interface Services extends PlatformServices {
   profiles: ProfilesService;
   screening: ScreeningService;
   sightings: SightingsService;
+  subgroups: SubgroupService;
   returnInterviews: ReturnInterviewsService;
 }
 
@@ -55,6 +57,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     profiles: new ProfilesService(platform.withTransaction, locations),
     screening: new ScreeningService(platform.withTransaction),
     sightings: new SightingsService(platform.withTransaction, locations, alerts),
+    subgroups: new SubgroupService(platform.withTransaction, config.flags),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

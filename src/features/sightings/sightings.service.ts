@@ -228,7 +228,7 @@ export class SightingsService {
     });
   }
 
-  /** Sightings in the MASH queue of the actor's area: new ones first, newest first. */
+  /** Sightings not yet dealt with in the MASH queue of the actor's area, oldest first. */
   async queue(ctx: Context) {
     requirePermission(ctx, 'notice:triage');
     return this.withTransaction(async (tx) => {
@@ -338,5 +338,5 @@ function inActorArea(ctx: Context) {
   return sql`${sighting.areaAuthorityCode} in (select la.code from local_authority la join ${agency} a
     on (a.type = 'local_authority' and a.local_authority_code = la.code)
     or (a.type = 'police_force' and a.police_force_code = la.police_force_code)
-    where a.id = ${ctx.actor.agencyId})`;
+    where a.id = ${ctx.actor.agencyId} and a.disabled_at is null)`;
 }

@@ -16,6 +16,7 @@ export const permissions = {
   'notice:triage': 'Assess child concern notices in the MASH and record joint decisions',
   'screening:record': 'Record a CSE risk screening of a child',
   'sighting-code:manage': 'Issue and revoke the access codes your staff use to report sightings',
+  'subgroup:manage': 'Run a CSE and missing subgroup: members, meetings, agendas, minutes and actions',
   'placement:record': 'Record where a looked-after child is placed',
   'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
@@ -147,7 +148,7 @@ export const roles = {
   subgroup_chair: {
     name: 'Subgroup chair',
     agencyTypes: ['police_force', 'local_authority', 'health', 'voluntary', 'education'],
-    permissions: ['home:view', 'reference:view'],
+    permissions: ['subgroup:manage', 'home:view', 'reference:view'],
   },
   agency_administrator: {
     name: 'Agency administrator',
@@ -166,6 +167,7 @@ export const roles = {
     name: 'Hub administrator',
     agencyTypes: ['local_authority', 'police_force'],
     permissions: [
+      'subgroup:manage',
       'childrens-home:view',
       'childrens-home:import',
       'home:view',

@@ -15,6 +15,7 @@ export function childVisibleTo(ctx: Context, childId: AnyPgColumn): SQL {
     where ${childAccess.childId} = ${childId}
       and ${and(
         eq(childAccess.agencyId, ctx.actor.agencyId),
+        or(isNull(childAccess.userId), eq(childAccess.userId, ctx.actor.userId)),
         lte(childAccess.validFrom, now),
         or(isNull(childAccess.validTo), gt(childAccess.validTo, now)),
       )})`;
@@ -25,6 +26,8 @@ export interface GrantAccess {
   agencyId: string;
   basis: AccessBasis;
   sourceId?: string | null;
+  /** For one person only, rather than everyone in the agency. */
+  userId?: string | null;
   validFrom: Date;
   validTo?: Date | null;
 }
@@ -35,6 +38,7 @@ export function accessRow(grant: GrantAccess): typeof childAccess.$inferInsert {
     agencyId: grant.agencyId,
     basis: grant.basis,
     sourceId: grant.sourceId ?? null,
+    userId: grant.userId ?? null,
     validFrom: grant.validFrom,
     validTo: grant.validTo ?? null,
   };

@@ -11,6 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { agency, localAuthority } from '../agencies/tables';
+import { appUser } from '../auth/tables';
 
 /**
  * A child known to the hub: the anchor of access. Features add their own tables around it. Codes
@@ -78,6 +79,8 @@ export const childAccess = pgTable(
       .notNull()
       .references(() => agency.id),
     basis: text('basis', { enum: accessBases }).notNull(),
+    /** Set when access is for one person only (a subgroup member for a meeting), not the whole agency. */
+    userId: uuid('user_id').references(() => appUser.id),
     /** The record that created the basis (placement, episode, share …). */
     sourceId: uuid('source_id'),
     validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),

@@ -52,6 +52,7 @@ const navItems: NavItem[] = [
   { href: '/episodes/reviews-overdue', text: 'Reviews overdue', permission: 'episode:grade' },
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
   { href: '/homes', text: 'Homes', permission: 'childrens-home:view' },
+  { href: '/subgroups', text: 'Subgroup', permission: 'subgroup:manage' },
   { href: '/sighting-codes', text: 'Access codes', permission: 'sighting-code:manage' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
