@@ -24,6 +24,7 @@ import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/r
 import { registerHomeRoutes } from './features/homes/routes';
 import { registerNoticeApi } from './features/notices/api';
 import { registerNoticeRoutes } from './features/notices/routes';
+import { registerThresholdRoutes } from './features/notices/thresholds.routes';
 import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
 import {
@@ -242,6 +243,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerPlacementRoutes(web, services);
     registerProfileRoutes(web, services);
     registerNoticeRoutes(web, services);
+    registerThresholdRoutes(web, services);
     registerScreeningRoutes(web, services);
     registerSightingRoutes(web, services);
     registerSubgroupRoutes(web, services);

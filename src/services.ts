@@ -8,6 +8,7 @@ import { HomesService } from './features/homes/homes.service';
 import { LocationsService } from './features/locations/locations.service';
 import { NoticesService } from './features/notices/notices.service';
 import { StrategyDiscussionsService } from './features/notices/strategy-discussions.service';
+import { ThresholdsService } from './features/notices/thresholds';
 import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
@@ -34,6 +35,7 @@ export interface Services extends PlatformServices {
   screening: ScreeningService;
   sightings: SightingsService;
   subgroups: SubgroupService;
+  thresholds: ThresholdsService;
   returnInterviews: ReturnInterviewsService;
 }
 
@@ -58,6 +60,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     screening: new ScreeningService(platform.withTransaction),
     sightings: new SightingsService(platform.withTransaction, locations, alerts),
     subgroups: new SubgroupService(platform.withTransaction, config.flags),
+    thresholds: new ThresholdsService(platform.withTransaction),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
   };
 }

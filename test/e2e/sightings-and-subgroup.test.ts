@@ -122,3 +122,25 @@ describe('the subgroup', () => {
     await expectAccessible(chair, 'printable agenda');
   }, 180_000);
 });
+
+describe('the threshold table', () => {
+  it('is changed by the hub administrator, with errors shown accessibly', async () => {
+    const admin = await h.newPage();
+    await signIn(admin, 'hub.admin@lantern.invalid', DEMO_PASSWORD);
+    await admin.getByRole('link', { name: 'Thresholds' }).click();
+    await expectAccessible(admin, 'choose an area');
+    await admin.getByLabel('Area').selectOption({ label: 'Leeds' });
+    await admin.getByRole('button', { name: 'Show the area’s table' }).click();
+    await expectAccessible(admin, 'threshold table');
+    await admin.getByRole('button', { name: 'Add the decision' }).click();
+    expect(await admin.locator('.govuk-error-summary').textContent()).toContain(
+      'Enter the decision as practitioners will see it',
+    );
+    await expectAccessible(admin, 'threshold table with errors');
+    await admin.getByLabel('Decision', { exact: true }).fill('Section 47 enquiry');
+    await admin.getByLabel('Code').fill('s47');
+    await admin.getByLabel('Yes').check();
+    await admin.getByRole('button', { name: 'Add the decision' }).click();
+    expect(await admin.locator('main table').textContent()).toContain('Section 47 enquiry');
+  });
+});

@@ -17,6 +17,7 @@ export const permissions = {
   'screening:record': 'Record a CSE risk screening of a child',
   'sighting-code:manage': 'Issue and revoke the access codes your staff use to report sightings',
   'subgroup:manage': 'Run a CSE and missing subgroup: members, meetings, agendas, minutes and actions',
+  'threshold:manage': 'Set an area’s threshold table and decision deadlines for child concern notices',
   'placement:record': 'Record where a looked-after child is placed',
   'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
@@ -167,6 +168,7 @@ export const roles = {
     name: 'Hub administrator',
     agencyTypes: ['local_authority', 'police_force'],
     permissions: [
+      'threshold:manage',
       'subgroup:manage',
       'childrens-home:view',
       'childrens-home:import',

@@ -55,6 +55,7 @@ const navItems: NavItem[] = [
   { href: '/subgroups', text: 'Subgroup', permission: 'subgroup:manage' },
   { href: '/sighting-codes', text: 'Access codes', permission: 'sighting-code:manage' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
+  { href: '/admin/thresholds', text: 'Thresholds', permission: 'threshold:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
   { href: '/audit', text: 'Audit log', permission: 'audit:view' },
 ];
