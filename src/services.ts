@@ -44,16 +44,17 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const alerts = new AlertsService(platform.withTransaction, platform.mail, config);
   const locations = new LocationsService(platform.geocoder);
   const placements = new PlacementsService(platform.withTransaction, config.outOfAreaMiles, locations);
+  const notices = new NoticesService(platform.withTransaction, alerts, placements);
   return {
     ...platform,
     alerts,
-    concerns: new ConcernsService(platform.withTransaction, alerts, placements),
+    concerns: new ConcernsService(platform.withTransaction, alerts, placements, notices),
     children: new ChildrenService(platform.withTransaction, locations),
     episodes: new EpisodesService(platform.withTransaction, alerts, placements, locations),
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
     locations,
-    notices: new NoticesService(platform.withTransaction, alerts, placements),
+    notices,
     strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction),
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),

@@ -10,6 +10,7 @@ import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError } from '../../platform/http/errors';
 import * as children from '../children/children.repository';
 import { authorityAgencyOf, policeAgencyOf } from '../episodes/episodes.repository';
+import type { NoticesService } from '../notices/notices.service';
 import type { PlacementsService } from '../placements/placements.service';
 import type { AlertsService } from './alerts.service';
 import { concern } from './tables';
@@ -19,6 +20,7 @@ export class ConcernsService {
     private readonly withTransaction: WithTransaction,
     private readonly alerts: AlertsService,
     private readonly placements: PlacementsService,
+    private readonly notices: NoticesService,
   ) {}
 
   /** A home's concern reaches the placing and host authorities and the police of the host area. */
@@ -56,6 +58,19 @@ export class ConcernsService {
         priority: 'high',
         key: `concern-raised:${row.id}`,
       });
+      // The concern is a child concern notice too, so it reaches the MASH queue of the child's area.
+      await this.notices.raiseIn(
+        tx,
+        ctx,
+        {
+          childId,
+          categories: ['sexual_exploitation'],
+          whatHappened: details,
+          source: 'Staff of the children’s home where the child lives',
+        },
+        [],
+        { alertMash: false },
+      );
       await recordAudit(tx, ctx, {
         action: 'concern.raise',
         subjectType: 'concern',

@@ -63,6 +63,13 @@ describe('a children’s home raises a concern', () => {
     ]);
     expect(alerted.every((a) => a.priority === 'high')).toBe(true);
 
+    // It is a child concern notice too, in the MASH queue of the area where the child lives.
+    const northSocial = await contextFor(t, 'neighbour.social@lantern.invalid');
+    const queued = await t.services.notices.queue(northSocial);
+    expect(queued.map((q) => q.notice.whatHappened)).toContain(
+      'Picked up late at night by an adult in a car',
+    );
+
     // The concern is on the child's chronology, for the host police as much as for the home.
     const police = new Browser(t.app);
     await police.signIn('neighbour.police@lantern.invalid');

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
@@ -130,70 +131,83 @@ export class NoticesService {
         ]);
       }
     }
-    return this.withTransaction(async (tx) => {
-      const now = ctx.clock.now();
-      let area = input.areaAuthorityCode ?? null;
-      if (input.childId) {
-        const found = await children.findChild(tx, input.childId, childVisibleTo(ctx, child.id));
-        if (!found) throw new NotFoundError();
-        const placed = await this.placements.current(tx, input.childId);
-        area ??= placed?.hostAuthorityCode ?? found.responsibleAuthorityCode ?? null;
-      }
-      if (!area) {
-        const [mine] = await tx
-          .select({ code: agency.localAuthorityCode })
-          .from(agency)
-          .where(eq(agency.id, ctx.actor.agencyId));
-        area = mine?.code ?? null;
-      }
-      if (!area) {
-        throw new ValidationError([
-          { field: 'areaAuthorityCode', message: 'Select the area whose MASH should assess the notice' },
-        ]);
-      }
-      const hours = await deadlineHoursFor(tx, area);
-      const [row] = await tx
-        .insert(notice)
-        .values({
-          childId: input.childId ?? null,
-          unidentifiedDescription: input.childId ? null : (input.unidentifiedDescription ?? null),
-          categories: input.categories,
-          whatHappened: input.whatHappened,
-          source: input.source,
-          areaAuthorityCode: area,
-          raisedByAgencyId: ctx.actor.agencyId,
-          raisedByUserId: ctx.actor.userId,
-          raisedAt: now,
-          decisionDueAt: new Date(now.getTime() + hours.red * HOUR),
-        })
-        .returning({ id: notice.id });
-      if (!row) throw new Error('notice insert returned nothing');
-      for (const f of files) {
-        await tx.insert(noticeAttachment).values({
-          noticeId: row.id,
-          filename: safeFilename(f.filename),
-          contentType: attachmentType(f.bytes) ?? 'application/octet-stream',
-          bytes: f.bytes,
-          size: f.bytes.length,
-          uploadedAt: now,
-          uploadedByUserId: ctx.actor.userId,
+    return this.withTransaction((tx) => this.raiseIn(tx, ctx, input, files));
+  }
+
+  /**
+   * Raises a checked notice in the caller's transaction: for another service whose own record is a
+   * notice too (a children's home's concern). `alertMash: false` when the caller alerts already.
+   */
+  async raiseIn(
+    tx: Tx,
+    ctx: Context,
+    input: z.output<typeof raiseNotice>,
+    files: UploadedFile[] = [],
+    options: { alertMash?: boolean } = {},
+  ): Promise<string> {
+    requirePermission(ctx, 'notice:raise');
+    const now = ctx.clock.now();
+    let area = input.areaAuthorityCode ?? null;
+    if (input.childId) {
+      const found = await children.findChild(tx, input.childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      const placed = await this.placements.current(tx, input.childId);
+      area ??= placed?.hostAuthorityCode ?? found.responsibleAuthorityCode ?? null;
+    }
+    if (!area) {
+      const [mine] = await tx
+        .select({ code: agency.localAuthorityCode })
+        .from(agency)
+        .where(eq(agency.id, ctx.actor.agencyId));
+      area = mine?.code ?? null;
+    }
+    if (!area) {
+      throw new ValidationError([
+        { field: 'areaAuthorityCode', message: 'Select the area whose MASH should assess the notice' },
+      ]);
+    }
+    const hours = await deadlineHoursFor(tx, area);
+    const [row] = await tx
+      .insert(notice)
+      .values({
+        childId: input.childId ?? null,
+        unidentifiedDescription: input.childId ? null : (input.unidentifiedDescription ?? null),
+        categories: input.categories,
+        whatHappened: input.whatHappened,
+        source: input.source,
+        areaAuthorityCode: area,
+        raisedByAgencyId: ctx.actor.agencyId,
+        raisedByUserId: ctx.actor.userId,
+        raisedAt: now,
+        decisionDueAt: new Date(now.getTime() + hours.red * HOUR),
+      })
+      .returning({ id: notice.id });
+    if (!row) throw new Error('notice insert returned nothing');
+    for (const f of files) {
+      await tx.insert(noticeAttachment).values({
+        noticeId: row.id,
+        filename: safeFilename(f.filename),
+        contentType: attachmentType(f.bytes) ?? 'application/octet-stream',
+        bytes: f.bytes,
+        size: f.bytes.length,
+        uploadedAt: now,
+        uploadedByUserId: ctx.actor.userId,
+      });
+    }
+    const mash = await mashAgencies(tx, area);
+    if (input.childId) {
+      for (const m of mash) {
+        await children.grantAccess(tx, {
+          childId: input.childId,
+          agencyId: m.id,
+          basis: 'notice',
+          sourceId: row.id,
+          validFrom: now,
         });
       }
-      const mash = await mashAgencies(tx, area);
-      if (input.childId) {
-        for (const m of mash) {
-          await children.grantAccess(tx, {
-            childId: input.childId,
-            agencyId: m.id,
-            basis: 'notice',
-            sourceId: row.id,
-            validFrom: now,
-          });
-        }
-      }
-      const urgent = input.categories.some(
-        (c) => c === 'sexual_exploitation' || c === 'criminal_exploitation',
-      );
+    }
+    const urgent = input.categories.some((c) => c === 'sexual_exploitation' || c === 'criminal_exploitation');
+    if (options.alertMash !== false)
       await this.alerts.raise(tx, ctx, {
         kind: 'notice-raised',
         agencyIds: mash.map((m) => m.id).filter((id) => id !== ctx.actor.agencyId),
@@ -203,14 +217,13 @@ export class NoticesService {
         priority: urgent ? 'high' : 'normal',
         key: `notice-raised:${row.id}`,
       });
-      await recordAudit(tx, ctx, {
-        action: 'notice.raise',
-        subjectType: 'notice',
-        subjectId: row.id,
-        childId: input.childId,
-      });
-      return row.id;
+    await recordAudit(tx, ctx, {
+      action: 'notice.raise',
+      subjectType: 'notice',
+      subjectId: row.id,
+      childId: input.childId,
     });
+    return row.id;
   }
 
   /** The MASH queue: notices of the actor's areas not yet decided, soonest deadline first. */
