@@ -33,6 +33,7 @@ import {
 } from './features/return-interviews/routes';
 import { registerScreeningApi } from './features/screening/api';
 import { registerScreeningRoutes } from './features/screening/routes';
+import { registerSharingRoutes } from './features/sharing/routes';
 import { registerSightingApi } from './features/sightings/api';
 import { registerSightingRoutes } from './features/sightings/routes';
 import { registerSubgroupRoutes } from './features/subgroup/routes';
@@ -245,6 +246,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerNoticeRoutes(web, services);
     registerThresholdRoutes(web, services);
     registerScreeningRoutes(web, services);
+    registerSharingRoutes(web, services);
     registerSightingRoutes(web, services);
     registerSubgroupRoutes(web, services);
     options.extraWebRoutes?.(web);

@@ -13,6 +13,7 @@ import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import { ScreeningService } from './features/screening/screening.service';
+import { SharingService } from './features/sharing/sharing.service';
 import { SightingsService } from './features/sightings/sightings.service';
 import { SubgroupService } from './features/subgroup/subgroup.service';
 import type { Clock } from './platform/context';
@@ -33,6 +34,7 @@ export interface Services extends PlatformServices {
   strategyDiscussions: StrategyDiscussionsService;
   profiles: ProfilesService;
   screening: ScreeningService;
+  sharing: SharingService;
   sightings: SightingsService;
   subgroups: SubgroupService;
   thresholds: ThresholdsService;
@@ -59,6 +61,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),
     screening: new ScreeningService(platform.withTransaction),
+    sharing: new SharingService(platform.withTransaction, alerts),
     sightings: new SightingsService(platform.withTransaction, locations, alerts),
     subgroups: new SubgroupService(platform.withTransaction, config.flags),
     thresholds: new ThresholdsService(platform.withTransaction),

@@ -18,7 +18,7 @@ export interface RaiseAlert {
   agencyIds: (string | null | undefined)[];
   /** Null for a notice about a young person not yet identified. */
   childId: string | null;
-  subjectType: 'episode' | 'return_interview' | 'concern' | 'notice' | 'sighting';
+  subjectType: 'episode' | 'return_interview' | 'concern' | 'notice' | 'sighting' | 'share' | 'break_glass';
   subjectId: string;
   priority?: 'high' | 'normal';
   /** People to email as well as the duty inboxes: for example the missing-from-home coordinators. */
@@ -38,6 +38,8 @@ const subjects: Record<AlertKind, string> = {
   'decision-to-confirm':
     'A joint decision on a child concern notice is waiting for your agency to confirm it',
   'sighting-reported': 'Hotel or venue staff have reported a sighting in your area',
+  'child-shared': 'Another agency has shared a child’s record with yours',
+  'break-glass-used': 'Someone in your agency used break-glass to see a child outside your access',
 };
 
 /**
@@ -154,6 +156,7 @@ export function alertPath(subjectType: string, subjectId: string, childId: strin
   if (subjectType === 'episode') return `/episodes/${subjectId}`;
   if (subjectType === 'notice') return `/notices/${subjectId}`;
   if (subjectType === 'sighting') return `/sightings/${subjectId}`;
+  if (subjectType === 'break_glass') return '/break-glass/review';
   if (subjectType === 'return_interview') return `/return-interviews/${subjectId}`;
   return childId ? `/children/${childId}` : '/alerts';
 }

@@ -14,6 +14,8 @@ export const alertKinds = [
   'notice-overdue',
   'decision-to-confirm',
   'sighting-reported',
+  'child-shared',
+  'break-glass-used',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 

@@ -5,6 +5,7 @@ import { problemResponses } from '../../platform/auth/api.routes';
 import { ValidationError } from '../../platform/http/errors';
 import { type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
 import { recordId } from '../../platform/http/params';
+import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
 import { episodeListRows } from '../episodes/presenters';
@@ -100,6 +101,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         values: {},
         rows: childRows(list, today),
         mayCreate: request.ctx.permissions.has('child:create'),
+        mayBreakGlass: request.ctx.permissions.has('child:break-glass'),
       });
     }
     const dob = dateOfBirthParts.safeParse({
@@ -131,6 +133,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       rows: searchRows(hits, today),
       searched: true,
       mayCreate: request.ctx.permissions.has('child:create'),
+      mayBreakGlass: request.ctx.permissions.has('child:break-glass'),
     });
   });
 
@@ -175,6 +178,8 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const risk = await services.episodes.currentRisk(request.ctx, id);
       const screening = await services.screening.summary(request.ctx, id);
       const openNotices = await services.notices.openForChild(request.ctx, id);
+      const whoCanSee = await services.sharing.whoCanSee(request.ctx, id);
+      const shares = await services.sharing.openShares(request.ctx, id);
       const events = [
         ...chronology,
         ...seen.map((x) => ({
@@ -206,6 +211,14 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         mayPlace: request.ctx.permissions.has('placement:record'),
         mayRaiseConcern: request.ctx.permissions.has('concern:raise'),
         mayRaiseNotice: request.ctx.permissions.has('notice:raise'),
+        mayShare: request.ctx.permissions.has('child:share'),
+        accessRows: whoCanSee.map((w) => [
+          { text: w.person ? `${w.person}, ${w.agency}` : w.agency },
+          { text: w.why },
+          { text: formatDate(w.validFrom) },
+          { text: w.validTo ? formatDateTime(w.validTo) : 'No end' },
+        ]),
+        shares: shares.map((sh) => ({ id: sh.id, agency: sh.agency, until: formatDateTime(sh.validTo) })),
         episodeRows: episodeListRows(episodes),
         hasOpenEpisode: episodes.some((e) => e.endedAt === null),
         mayReport: request.ctx.permissions.has('episode:report'),

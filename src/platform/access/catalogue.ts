@@ -18,6 +18,9 @@ export const permissions = {
   'sighting-code:manage': 'Issue and revoke the access codes your staff use to report sightings',
   'subgroup:manage': 'Run a CSE and missing subgroup: members, meetings, agendas, minutes and actions',
   'threshold:manage': 'Set an area’s threshold table and decision deadlines for child concern notices',
+  'child:share': 'Share a child’s record with another agency for a time, on a lawful basis',
+  'child:break-glass': 'See a child outside your agency’s access in an emergency, with a reason',
+  'break-glass:review': 'Review your agency’s break-glass uses',
   'placement:record': 'Record where a looked-after child is placed',
   'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
@@ -37,6 +40,8 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'child:break-glass',
+      'child:share',
       'screening:record',
       'notice:raise',
       'notice:triage',
@@ -56,6 +61,8 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'child:break-glass',
+      'child:share',
       'screening:record',
       'notice:raise',
       'notice:triage',
@@ -75,6 +82,8 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'child:break-glass',
+      'child:share',
       'screening:record',
       'notice:raise',
       'profile:edit',
@@ -93,6 +102,7 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'child:share',
       'screening:record',
       'notice:raise',
       'profile:edit',
@@ -162,12 +172,13 @@ export const roles = {
       'childrens_home_provider',
       'report_only',
     ],
-    permissions: ['home:view', 'agency:manage-own', 'user:manage', 'reference:view'],
+    permissions: ['break-glass:review', 'home:view', 'agency:manage-own', 'user:manage', 'reference:view'],
   },
   hub_administrator: {
     name: 'Hub administrator',
     agencyTypes: ['local_authority', 'police_force'],
     permissions: [
+      'break-glass:review',
       'threshold:manage',
       'subgroup:manage',
       'childrens-home:view',
@@ -182,7 +193,7 @@ export const roles = {
   auditor: {
     name: 'Auditor',
     agencyTypes: ['police_force', 'local_authority'],
-    permissions: ['home:view', 'audit:view', 'reference:view'],
+    permissions: ['break-glass:review', 'home:view', 'audit:view', 'reference:view'],
   },
   report_only_reporter: {
     name: 'Report-only organisation administrator',

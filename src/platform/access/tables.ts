@@ -93,6 +93,7 @@ export const childAccess = pgTable(
       'child_access_basis_known',
       sql`${t.basis} in (${sql.raw(accessBases.map((b) => `'${b}'`).join(', '))})`,
     ),
-    check('child_access_period', sql`${t.validTo} is null or ${t.validTo} > ${t.validFrom}`),
+    // Equal ends a grant the instant it began: a row that was never in force.
+    check('child_access_period', sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
   ],
 );

@@ -57,6 +57,7 @@ const navItems: NavItem[] = [
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
   { href: '/admin/thresholds', text: 'Thresholds', permission: 'threshold:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
+  { href: '/break-glass/review', text: 'Break-glass', permission: 'break-glass:review' },
   { href: '/audit', text: 'Audit log', permission: 'audit:view' },
 ];
 
