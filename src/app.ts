@@ -37,6 +37,7 @@ import { registerSharingRoutes } from './features/sharing/routes';
 import { registerSightingApi } from './features/sightings/api';
 import { registerSightingRoutes } from './features/sightings/routes';
 import { registerSubgroupRoutes } from './features/subgroup/routes';
+import { registerSubjectAccessRoutes } from './features/subject-access/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
@@ -248,6 +249,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerScreeningRoutes(web, services);
     registerSharingRoutes(web, services);
     registerSightingRoutes(web, services);
+    registerSubjectAccessRoutes(web, services);
     registerSubgroupRoutes(web, services);
     options.extraWebRoutes?.(web);
   });

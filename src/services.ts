@@ -16,6 +16,7 @@ import { ScreeningService } from './features/screening/screening.service';
 import { SharingService } from './features/sharing/sharing.service';
 import { SightingsService } from './features/sightings/sightings.service';
 import { SubgroupService } from './features/subgroup/subgroup.service';
+import { SubjectAccessService } from './features/subject-access/subject-access.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
 import { createPlatformServices, type PlatformServices } from './platform/services';
@@ -36,6 +37,7 @@ export interface Services extends PlatformServices {
   screening: ScreeningService;
   sharing: SharingService;
   sightings: SightingsService;
+  subjectAccess: SubjectAccessService;
   subgroups: SubgroupService;
   thresholds: ThresholdsService;
   returnInterviews: ReturnInterviewsService;
@@ -63,6 +65,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     screening: new ScreeningService(platform.withTransaction),
     sharing: new SharingService(platform.withTransaction, alerts),
     sightings: new SightingsService(platform.withTransaction, locations, alerts),
+    subjectAccess: new SubjectAccessService(platform.withTransaction),
     subgroups: new SubgroupService(platform.withTransaction, config.flags),
     thresholds: new ThresholdsService(platform.withTransaction),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),

@@ -212,6 +212,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         mayRaiseConcern: request.ctx.permissions.has('concern:raise'),
         mayRaiseNotice: request.ctx.permissions.has('notice:raise'),
         mayShare: request.ctx.permissions.has('child:share'),
+        maySubjectAccess: request.ctx.permissions.has('child:subject-access'),
         accessRows: whoCanSee.map((w) => [
           { text: w.person ? `${w.person}, ${w.agency}` : w.agency },
           { text: w.why },

@@ -21,6 +21,7 @@ export const permissions = {
   'child:share': 'Share a child’s record with another agency for a time, on a lawful basis',
   'child:break-glass': 'See a child outside your agency’s access in an emergency, with a reason',
   'break-glass:review': 'Review your agency’s break-glass uses',
+  'child:subject-access': 'Produce a subject access export of everything held about a child',
   'placement:record': 'Record where a looked-after child is placed',
   'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
@@ -61,6 +62,7 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'child:subject-access',
       'child:break-glass',
       'child:share',
       'screening:record',
@@ -102,6 +104,7 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'child:subject-access',
       'child:share',
       'screening:record',
       'notice:raise',
