@@ -29,6 +29,7 @@ const envSchema = z
     REPEAT_ABSENCE_COUNT: z.coerce.number().int().min(2).default(3),
     REPEAT_ABSENCE_DAYS: z.coerce.number().int().min(1).default(30),
     OUT_OF_AREA_MILES: z.coerce.number().min(0).default(20),
+    ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).default(30),
     POSTCODE_LOOKUP_URL: z
       .url()
       .optional()
@@ -81,6 +82,8 @@ export interface Config {
   flags: { repeatMissing: { count: number; days: number }; repeatAbsence: { count: number; days: number } };
   /** A placement further than this from home is out of area. */
   outOfAreaMiles: number;
+  /** An unacknowledged high-priority alert escalates after this long, and again after as long again. */
+  alertEscalationMinutes: number;
   /** A postcodes.io-compatible service; without one, users enter coordinates. */
   postcodeLookupUrl: string | undefined;
 }
@@ -120,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       repeatAbsence: { count: env.REPEAT_ABSENCE_COUNT, days: env.REPEAT_ABSENCE_DAYS },
     },
     outOfAreaMiles: env.OUT_OF_AREA_MILES,
+    alertEscalationMinutes: env.ALERT_ESCALATION_MINUTES,
     postcodeLookupUrl: env.POSTCODE_LOOKUP_URL,
   };
 }

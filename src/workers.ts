@@ -21,4 +21,12 @@ export async function startWorkers(services: Services, pollingIntervalSeconds = 
     pollingIntervalSeconds,
   );
   await services.jobs.schedule('notice.escalate', '*/5 * * * *');
+  await services.jobs.work(
+    'alert.escalate',
+    async (_data, job) => {
+      await services.alerts.escalate(systemContext(services.clock, `job-${job.id}`));
+    },
+    pollingIntervalSeconds,
+  );
+  await services.jobs.schedule('alert.escalate', '*/5 * * * *');
 }

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test/support/cli';
 import { freshDatabase } from '../../test/support/db';
+import { demoUsers } from '../synth/demo';
 
 let env: NodeJS.ProcessEnv;
 let cleanup: () => Promise<void>;
@@ -32,7 +33,7 @@ const run = (...args: string[]) => runCli(env, ...args);
 describe('the lantern command', () => {
   it('seeds, adds a user with a temporary password, and lists users with agency and roles', async () => {
     const seeded = await run('seed', '--password', 'cli-demo-password');
-    expect(seeded.stdout).toContain('Demo data loaded: 15 new users.');
+    expect(seeded.stdout).toContain(`Demo data loaded: ${demoUsers.length} new users.`);
     const added = await run(
       'user',
       'add',
@@ -51,7 +52,7 @@ describe('the lantern command', () => {
     expect(listed.stdout).toContain(
       'cli.person@lantern.invalid\tWest Yorkshire Police\tpolice_mash_officer,missing_coordinator\tactive',
     );
-    expect(listed.stdout.split('\n').filter(Boolean)).toHaveLength(16);
+    expect(listed.stdout.split('\n').filter(Boolean)).toHaveLength(demoUsers.length + 1);
   });
 
   it('refuses an unknown role, a role the agency cannot hold, and a duplicate email, changing nothing', async () => {

@@ -59,6 +59,12 @@ export const demoUsers: { email: string; name: string; agency: AgencyKey; roles:
     agency: 'police',
     roles: ['missing_coordinator'],
   },
+  {
+    email: 'duty.manager@lantern.invalid',
+    name: 'Helen Sowerby',
+    agency: 'police',
+    roles: ['duty_manager'],
+  },
   { email: 'missing.lead@lantern.invalid', name: 'Ruth Ashdown', agency: 'la', roles: ['missing_lead'] },
   {
     email: 'return.worker@lantern.invalid',

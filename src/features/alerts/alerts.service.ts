@@ -50,7 +50,7 @@ export class AlertsService {
   constructor(
     private readonly withTransaction: WithTransaction,
     private readonly mail: MailService,
-    private readonly config: Pick<Config, 'baseUrl'>,
+    private readonly config: Pick<Config, 'baseUrl' | 'alertEscalationMinutes'>,
   ) {}
 
   async raise(tx: Tx, ctx: Context, input: RaiseAlert): Promise<void> {
@@ -78,12 +78,18 @@ export class AlertsService {
       'OFFICIAL-SENSITIVE',
     ].join('\n');
     const duty = await tx
-      .select({ id: agency.id, email: agency.email })
+      .select({ id: agency.id, email: agency.email, outOfHoursEmail: agency.outOfHoursEmail })
       .from(agency)
       .where(and(inArray(agency.id, agencyIds), isNull(agency.disabledAt)));
     const recipients = duty
       .filter((d) => d.email)
       .map((d) => ({ key: `agency:${d.id}`, email: d.email ?? '' }));
+    // Out of office hours the emergency duty team hears as well.
+    if (outOfHours(now)) {
+      for (const d of duty) {
+        if (d.outOfHoursEmail) recipients.push({ key: `out-of-hours:${d.id}`, email: d.outOfHoursEmail });
+      }
+    }
     if (input.alsoEmailRole) {
       const roleAgencies = input.alsoEmailRole.agencyIds.filter((a): a is string => Boolean(a));
       if (roleAgencies.length > 0) {
@@ -108,6 +114,97 @@ export class AlertsService {
         text: body,
       });
     }
+  }
+
+  /**
+   * Escalates high-priority alerts nobody has acknowledged: after the configured time to the
+   * agency's duty managers, and after as long again to its missing-from-home coordinators (police)
+   * or missing leads (children's services). Safe to run twice: each step happens once.
+   */
+  async escalate(ctx: Context): Promise<number> {
+    const now = ctx.clock.now();
+    const wait = this.config.alertEscalationMinutes * 60_000;
+    const due = new Date(now.getTime() - wait);
+    return this.withTransaction(async (tx) => {
+      const rows = await tx
+        .update(alert)
+        .set({ escalationLevel: sql`${alert.escalationLevel} + 1`, lastEscalatedAt: now })
+        .where(
+          and(
+            eq(alert.priority, 'high'),
+            isNull(alert.acknowledgedAt),
+            sql`${alert.escalationLevel} < 2`,
+            sql`coalesce(${alert.lastEscalatedAt}, ${alert.createdAt}) <= ${due}`,
+          ),
+        )
+        .returning({
+          id: alert.id,
+          level: alert.escalationLevel,
+          agencyId: alert.agencyId,
+          kind: alert.kind,
+          subjectType: alert.subjectType,
+          subjectId: alert.subjectId,
+          childId: alert.childId,
+        });
+      for (const r of rows) {
+        const [owner] = await tx.select({ type: agency.type }).from(agency).where(eq(agency.id, r.agencyId));
+        const role =
+          r.level === 1
+            ? 'duty_manager'
+            : owner?.type === 'police_force'
+              ? 'missing_coordinator'
+              : 'missing_lead';
+        const people = await tx
+          .select({ id: appUser.id, email: appUser.email })
+          .from(appUser)
+          .where(
+            and(
+              eq(appUser.agencyId, r.agencyId),
+              isNull(appUser.disabledAt),
+              sql`${role} = any(${appUser.roles})`,
+            ),
+          );
+        const path = alertPath(r.subjectType, r.subjectId, r.childId);
+        for (const p of people) {
+          await this.mail.queue(tx, {
+            key: `alert-escalation:${r.id}:${r.level}:${p.id}`,
+            to: p.email,
+            subject: `Not yet acknowledged: ${subjects[r.kind]}`,
+            text: [
+              `Nobody in your agency has acknowledged this high-priority alert yet.`,
+              subjects[r.kind],
+              '',
+              `Open it in Lantern: ${this.config.baseUrl}${path}`,
+              `Acknowledge it in the duty inbox: ${this.config.baseUrl}/alerts`,
+              '',
+              'This message carries no personal details. Sign in to see the record.',
+              'OFFICIAL-SENSITIVE',
+            ].join('\n'),
+          });
+        }
+        await recordAudit(tx, ctx, {
+          action: 'alert.escalate',
+          subjectType: 'alert',
+          subjectId: r.id,
+          childId: r.childId ?? undefined,
+        });
+      }
+      return rows.length;
+    });
+  }
+
+  /** Alerts acknowledged lately in the actor's agency, with who and when: nothing is seen by no one. */
+  async acknowledged(ctx: Context) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction((tx) =>
+      tx
+        .select({ alert, by: appUser.name })
+        .from(alert)
+        .leftJoin(appUser, eq(appUser.id, alert.acknowledgedByUserId))
+        .where(and(eq(alert.agencyId, ctx.actor.agencyId), sql`${alert.acknowledgedAt} is not null`))
+        .orderBy(desc(alert.acknowledgedAt))
+        .limit(20),
+    );
   }
 
   /** The actor's agency's unacknowledged alerts about children it may see, newest first. */
@@ -148,6 +245,19 @@ export class AlertsService {
       });
     });
   }
+}
+
+/** Office hours are 9am to 5pm, Monday to Friday, London time; bank holidays are not yet known. */
+export function outOfHours(at: Date): boolean {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    weekday: 'short',
+    hour: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const weekday = parts.find((p) => p.type === 'weekday')?.value ?? '';
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? '0');
+  return weekday === 'Sat' || weekday === 'Sun' || hour < 9 || hour >= 17;
 }
 
 export const alertSubjects = subjects;

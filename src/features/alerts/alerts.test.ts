@@ -124,4 +124,79 @@ describe('alerts between agencies', () => {
     expect(mailTo('coordinator@lantern.invalid', 'return interview is overdue')).toHaveLength(1);
     expect(returnInterviewId).toBeTruthy();
   });
+
+  it('escalates an unacknowledged high-priority alert to the duty manager, then the coordinator, once each', async () => {
+    t.clock.set('2026-06-10T10:00:00Z');
+    const childId = await lookedAfterChild('Escalated');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const officer = await contextFor(t, 'police.mash@lantern.invalid');
+    const id = await t.services.episodes.report(social, childId, {
+      kind: 'missing',
+      startedAt: new Date('2026-06-10T09:00:00Z'),
+      policeForceCode: 'E23000010',
+    });
+    await t.services.episodes.grade(officer, id, { grade: 'high', rationale: 'Adult of concern' });
+    const job = systemContext(t.clock, 'test-job');
+    t.clock.set('2026-06-10T10:29:00Z');
+    await t.services.alerts.escalate(job);
+    const subject = 'Not yet acknowledged';
+    expect(mailTo('duty.manager@lantern.invalid', subject)).toEqual([]);
+    t.clock.set('2026-06-10T10:31:00Z');
+    await t.services.alerts.escalate(job);
+    await t.services.alerts.escalate(job);
+    const about = (address: string) =>
+      mailTo(address, subject).filter((m) => m.raw.includes(`/episodes/${id}`));
+    await waitFor(() => about('duty.manager@lantern.invalid').length > 0);
+    expect(about('coordinator@lantern.invalid')).toEqual([]);
+    t.clock.set('2026-06-10T11:02:00Z');
+    await t.services.alerts.escalate(job);
+    await waitFor(() => about('coordinator@lantern.invalid').length > 0);
+    // The coordinator acknowledges it; nothing more is sent, and who acknowledged is shown.
+    const coordinator = new Browser(t.app);
+    await coordinator.signIn('coordinator@lantern.invalid');
+    const inbox = await coordinator.get('/alerts');
+    expect(inbox.body).toContain('Escalated to the duty managers and the missing-from-home lead');
+    const [alertId] = [...inbox.body.matchAll(/action="\/alerts\/([0-9a-f-]{36})\/acknowledge"/g)]
+      .map((m) => m[1])
+      .filter(Boolean);
+    const after = await coordinator.post(`/alerts/${alertId}/acknowledge`, {});
+    expect(after.statusCode).toBe(303);
+    expect((await coordinator.get('/alerts')).body).toContain('Dan Whitlow');
+    t.clock.set('2026-06-10T12:00:00Z');
+    await t.services.alerts.escalate(job);
+    expect(about('duty.manager@lantern.invalid')).toHaveLength(1);
+    expect(about('coordinator@lantern.invalid')).toHaveLength(1);
+  });
+
+  it('sends alerts raised out of office hours to the emergency duty team as well', async () => {
+    const hub = await contextFor(t, 'hub.admin@lantern.invalid');
+    const leeds = (await t.services.agencies.list(hub)).find(
+      (a) => a.name === 'Leeds City Council Children’s Services',
+    );
+    await t.services.agencies.setOutOfHoursEmail(hub, leeds?.id ?? '', 'edt.leeds@lantern.invalid');
+    await expect(
+      t.services.agencies.setOutOfHoursEmail(hub, leeds?.id ?? '', 'not an address'),
+    ).rejects.toMatchObject({
+      fieldErrors: [{ field: 'outOfHoursEmail' }],
+    });
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    // Tuesday 2pm: office hours.
+    t.clock.set('2026-06-16T13:00:00Z');
+    const day = await lookedAfterChild('Daytime');
+    await t.services.episodes.report(social, day, {
+      kind: 'missing',
+      startedAt: new Date('2026-06-16T12:00:00Z'),
+      policeForceCode: 'E23000010',
+    });
+    // Saturday 2am.
+    t.clock.set('2026-06-20T01:00:00Z');
+    const night = await lookedAfterChild('Nighttime');
+    await t.services.episodes.report(social, night, {
+      kind: 'missing',
+      startedAt: new Date('2026-06-20T00:30:00Z'),
+      policeForceCode: 'E23000010',
+    });
+    await waitFor(() => mailTo('edt.leeds@lantern.invalid', 'reported missing').length > 0);
+    expect(mailTo('edt.leeds@lantern.invalid', 'reported missing')).toHaveLength(1);
+  });
 });

@@ -19,8 +19,23 @@ export function registerAlertRoutes(web: FastifyInstance, services: Services): v
         : 'A young person not yet identified',
       href: alertPath(alert.subjectType, alert.subjectId, alert.childId),
       when: formatDateTime(alert.createdAt),
+      escalated:
+        alert.escalationLevel === 0
+          ? null
+          : alert.escalationLevel === 1
+            ? 'Escalated to the duty managers'
+            : 'Escalated to the duty managers and the missing-from-home lead',
     }));
-    return reply.render('alerts/views/inbox.njk', { pageTitle: 'Alerts', items });
+    const done = await services.alerts.acknowledged(request.ctx);
+    return reply.render('alerts/views/inbox.njk', {
+      pageTitle: 'Alerts',
+      items,
+      acknowledgedRows: done.map(({ alert, by }) => [
+        { text: alertSubjects[alert.kind] },
+        { text: formatDateTime(alert.createdAt) },
+        { text: `${by ?? 'Unknown'}, ${alert.acknowledgedAt ? formatDateTime(alert.acknowledgedAt) : ''}` },
+      ]),
+    });
   });
 
   web.post(

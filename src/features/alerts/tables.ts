@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { child } from '../../platform/access/tables';
 import { agency } from '../../platform/agencies/tables';
 import { appUser } from '../../platform/auth/tables';
@@ -42,6 +42,9 @@ export const alert = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
     acknowledgedByUserId: uuid('acknowledged_by_user_id').references(() => appUser.id),
+    /** 0 until a high-priority alert waits too long; then 1 (duty manager), 2 (coordinator or missing lead). */
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    lastEscalatedAt: timestamp('last_escalated_at', { withTimezone: true }),
   },
   (t) => [
     index('alert_inbox_idx').on(t.agencyId, t.acknowledgedAt, t.createdAt),

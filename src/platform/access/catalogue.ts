@@ -121,6 +121,11 @@ export const roles = {
       'reference:view',
     ],
   },
+  duty_manager: {
+    name: 'Duty manager',
+    agencyTypes: ['police_force', 'local_authority'],
+    permissions: ['home:view', 'child:view', 'reference:view', 'notice:raise', 'child:share'],
+  },
   return_interview_worker: {
     name: 'Return interview worker',
     agencyTypes: ['local_authority', 'voluntary'],

@@ -52,6 +52,23 @@ export class AgenciesService {
     });
   }
 
+  /** Sets or clears the emergency duty team's address, for alerts raised out of office hours. */
+  async setOutOfHoursEmail(ctx: Context, id: string, email: string | null): Promise<void> {
+    requirePermission(ctx, 'agency:manage-own');
+    const value = email?.trim() ? email.trim().toLowerCase() : null;
+    if (value && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+      throw new ValidationError([
+        { field: 'outOfHoursEmail', message: 'Enter an email address, like edt@example.gov.uk' },
+      ]);
+    }
+    await this.withTransaction(async (tx) => {
+      const row = await repo.findAgency(tx, id, administrable(ctx));
+      if (!row) throw new NotFoundError();
+      await tx.update(agency).set({ outOfHoursEmail: value }).where(eq(agency.id, id));
+      await recordAudit(tx, ctx, { action: 'agency.out-of-hours', subjectType: 'agency', subjectId: id });
+    });
+  }
+
   async create(ctx: Context, input: CreateAgencyInput): Promise<string> {
     requirePermission(ctx, 'agency:manage-all');
     return this.withTransaction(async (tx) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '../http/errors';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
 import { recordId } from '../http/params';
 import type { PlatformServices as Services } from '../services';
@@ -64,38 +65,70 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
     }
   });
 
+  const agencyPage = async (
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    id: string,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
+    const agency = await agencies.get(request.ctx, id);
+    const members = request.ctx.permissions.has('user:manage')
+      ? await users.list(request.ctx, { agencyId: agency.id })
+      : [];
+    const authority = localAuthorities.find((a) => a.code === agency.localAuthorityCode);
+    const force = policeForces.find((f) => f.code === agency.policeForceCode);
+    return reply.code(status).render('admin/agency.njk', {
+      ...extra,
+      pageTitle: agency.name,
+      mayDisable:
+        request.ctx.permissions.has('agency:manage-all') && agency.id !== request.ctx.actor?.agencyId,
+      done: (request.query as { done?: string }).done,
+      backLink: '/admin/agencies',
+      agency,
+      rows: [
+        { key: { text: 'Type' }, value: { text: agencyTypeNames[agency.type] } },
+        { key: { text: 'Local authority area' }, value: { text: authority?.name ?? 'None' } },
+        { key: { text: 'Police force' }, value: { text: force?.name ?? 'None' } },
+        { key: { text: 'Duty email' }, value: { text: agency.email ?? 'None' } },
+        {
+          key: { text: 'Out-of-hours email' },
+          value: { text: agency.outOfHoursEmail ?? 'None: out of hours, alerts go to the duty email only' },
+        },
+        { key: { text: 'Status' }, value: { text: agency.disabledAt ? 'Disabled' : 'Active' } },
+      ],
+      members: members.map((m) => [
+        { html: `<a class="govuk-link" href="/admin/users/${m.id}">${escapeHtml(m.name)}</a>` },
+        { text: m.email },
+        { text: m.disabledAt ? 'Disabled' : 'Active' },
+      ]),
+    });
+  };
+
   web.get(
     '/admin/agencies/:id',
     { config: { access: 'agency:manage-own' } },
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const id = recordId(request);
       if (!id) return reply.callNotFound();
-      const agency = await agencies.get(request.ctx, id);
-      const members = request.ctx.permissions.has('user:manage')
-        ? await users.list(request.ctx, { agencyId: agency.id })
-        : [];
-      const authority = localAuthorities.find((a) => a.code === agency.localAuthorityCode);
-      const force = policeForces.find((f) => f.code === agency.policeForceCode);
-      return reply.render('admin/agency.njk', {
-        pageTitle: agency.name,
-        mayDisable:
-          request.ctx.permissions.has('agency:manage-all') && agency.id !== request.ctx.actor?.agencyId,
-        done: (request.query as { done?: string }).done,
-        backLink: '/admin/agencies',
-        agency,
-        rows: [
-          { key: { text: 'Type' }, value: { text: agencyTypeNames[agency.type] } },
-          { key: { text: 'Local authority area' }, value: { text: authority?.name ?? 'None' } },
-          { key: { text: 'Police force' }, value: { text: force?.name ?? 'None' } },
-          { key: { text: 'Duty email' }, value: { text: agency.email ?? 'None' } },
-          { key: { text: 'Status' }, value: { text: agency.disabledAt ? 'Disabled' : 'Active' } },
-        ],
-        members: members.map((m) => [
-          { html: `<a class="govuk-link" href="/admin/users/${m.id}">${escapeHtml(m.name)}</a>` },
-          { text: m.email },
-          { text: m.disabledAt ? 'Disabled' : 'Active' },
-        ]),
-      });
+      return agencyPage(request, reply, id);
+    },
+  );
+
+  web.post(
+    '/admin/agencies/:id/out-of-hours',
+    { config: { access: 'agency:manage-own' } },
+    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      const email = ((request.body ?? {}) as { outOfHoursEmail?: string }).outOfHoursEmail ?? '';
+      try {
+        await agencies.setOutOfHoursEmail(request.ctx, id, email);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return agencyPage(request, reply, id, { ...asFormErrors(error), outOfHoursValue: email }, 400);
+      }
+      return reply.redirect(`/admin/agencies/${id}?done=out-of-hours`, 303);
     },
   );
 

@@ -38,6 +38,8 @@ export const agency = pgTable(
     /** For a police force agency: the force it is. */
     policeForceCode: text('police_force_code').references(() => policeForce.code),
     email: text('email'),
+    /** The emergency duty team's address: alerts raised out of office hours go there as well. */
+    outOfHoursEmail: text('out_of_hours_email'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
   },

@@ -3,7 +3,13 @@ import { type DrizzleTransactionLike, fromDrizzle, fromPglite, PgBoss, type Send
 import type { Database, Tx } from '../db/client';
 
 /** Every queue of the hub. Handlers must be idempotent: a job may run more than once. */
-export const queueNames = ['audit.seal', 'mail.send', 'return-interview.check', 'notice.escalate'] as const;
+export const queueNames = [
+  'audit.seal',
+  'mail.send',
+  'return-interview.check',
+  'notice.escalate',
+  'alert.escalate',
+] as const;
 export type QueueName = (typeof queueNames)[number];
 
 export type JobHandler = (data: Record<string, unknown>, job: { id: string; name: string }) => Promise<void>;
