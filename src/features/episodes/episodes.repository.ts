@@ -2,8 +2,9 @@ import { and, asc, desc, eq, inArray, isNull, lt, notExists, or, type SQL, sql }
 import { alias } from 'drizzle-orm/pg-core';
 import { child } from '../../platform/access/tables';
 import { agency, commission } from '../../platform/agencies/tables';
+import { appUser } from '../../platform/auth/tables';
 import type { Tx } from '../../platform/db/client';
-import { episode, episodeKindChange, returnInterview, riskGrading } from './tables';
+import { episode, episodeCorrection, episodeKindChange, returnInterview, riskGrading } from './tables';
 
 export type EpisodeRow = typeof episode.$inferSelect;
 
@@ -12,7 +13,7 @@ export async function openEpisodeRowOf(tx: Tx, childId: string) {
   const [row] = await tx
     .select()
     .from(episode)
-    .where(and(eq(episode.childId, childId), isNull(episode.endedAt)));
+    .where(and(eq(episode.childId, childId), isNull(episode.endedAt), isNull(episode.enteredInErrorAt)));
   return row ?? null;
 }
 
@@ -20,7 +21,7 @@ export async function openEpisodeOf(tx: Tx, childId: string) {
   const [row] = await tx
     .select({ id: episode.id })
     .from(episode)
-    .where(and(eq(episode.childId, childId), isNull(episode.endedAt)));
+    .where(and(eq(episode.childId, childId), isNull(episode.endedAt), isNull(episode.enteredInErrorAt)));
   return row ?? null;
 }
 
@@ -71,6 +72,7 @@ export async function overdueReviews(tx: Tx, now: Date, childVisible: SQL, polic
     .where(
       and(
         isNull(episode.endedAt),
+        isNull(episode.enteredInErrorAt),
         lt(riskGrading.nextReviewAt, now),
         notExists(
           tx
@@ -180,7 +182,7 @@ export async function chronologyOf(tx: Tx, childId: string) {
   const episodes = await tx
     .select()
     .from(episode)
-    .where(eq(episode.childId, childId))
+    .where(and(eq(episode.childId, childId), isNull(episode.enteredInErrorAt)))
     .orderBy(desc(episode.startedAt))
     .limit(200);
   const ids = episodes.map((e) => e.id);
@@ -189,4 +191,17 @@ export async function chronologyOf(tx: Tx, childId: string) {
     : [];
   const interviews = await tx.select().from(returnInterview).where(eq(returnInterview.childId, childId));
   return { episodes, gradings, interviews };
+}
+
+export async function insertCorrection(tx: Tx, values: typeof episodeCorrection.$inferInsert): Promise<void> {
+  await tx.insert(episodeCorrection).values(values);
+}
+
+export async function correctionsOf(tx: Tx, episodeId: string) {
+  return tx
+    .select({ correction: episodeCorrection, by: appUser.name })
+    .from(episodeCorrection)
+    .leftJoin(appUser, eq(appUser.id, episodeCorrection.correctedByUserId))
+    .where(eq(episodeCorrection.episodeId, episodeId))
+    .orderBy(desc(episodeCorrection.correctedAt));
 }

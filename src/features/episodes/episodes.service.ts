@@ -16,6 +16,7 @@ import * as repo from './episodes.repository';
 import {
   type CloseEpisode,
   closeEpisode,
+  correctEpisode,
   type GradeEpisode,
   type ReportEpisode,
   reportEpisode,
@@ -172,6 +173,80 @@ export class EpisodesService {
         childId: row.child.id,
       });
       return { ...row, gradings, kindChanges, returnInterview };
+    });
+  }
+
+  /**
+   * Corrects one detail of an episode with a reason; the old value stays in the history. Flags,
+   * alerts and reports read the episode as it now is.
+   */
+  async correct(ctx: Context, id: string, raw: z.input<typeof correctEpisode>): Promise<void> {
+    requirePermission(ctx, 'episode:report');
+    const input = correctEpisode.parse(raw);
+    await this.withTransaction(async (tx) => {
+      const row = await this.visibleEpisode(tx, ctx, id);
+      if (row.episode.enteredInErrorAt) throw new ConflictError('The episode was entered in error', 'field');
+      const oldValue = row.episode[input.field];
+      const value = input.value ?? null;
+      if ((oldValue ?? null) === value) {
+        throw new ValidationError([{ field: 'value', message: 'The new value is the same as the old one' }]);
+      }
+      await repo.updateEpisode(tx, id, { [input.field]: value });
+      await repo.insertCorrection(tx, {
+        episodeId: id,
+        field: input.field,
+        oldValue: oldValue ?? null,
+        newValue: value,
+        reason: input.reason,
+        correctedByUserId: ctx.actor.userId,
+        correctedAt: ctx.clock.now(),
+      });
+      await recordAudit(tx, ctx, {
+        action: 'episode.correct',
+        subjectType: 'episode',
+        subjectId: id,
+        childId: row.child.id,
+        reason: input.reason,
+      });
+    });
+  }
+
+  /**
+   * Marks an episode entered in error, instead of deleting it: it stays visible with the reason but
+   * counts for nothing (flags, agendas, reports), and its return interview is no longer owed.
+   */
+  async markEnteredInError(ctx: Context, id: string, reason: string): Promise<void> {
+    requirePermission(ctx, 'episode:report');
+    const why = reason.trim();
+    if (why.length < 5) {
+      throw new ValidationError([
+        { field: 'errorReason', message: 'Say why the episode was entered in error' },
+      ]);
+    }
+    await this.withTransaction(async (tx) => {
+      const row = await this.visibleEpisode(tx, ctx, id);
+      if (row.episode.enteredInErrorAt)
+        throw new ConflictError('The episode is already marked as entered in error', 'errorReason');
+      await repo.updateEpisode(tx, id, {
+        enteredInErrorAt: ctx.clock.now(),
+        enteredInErrorReason: why,
+        enteredInErrorByUserId: ctx.actor.userId,
+      });
+      await recordAudit(tx, ctx, {
+        action: 'episode.entered-in-error',
+        subjectType: 'episode',
+        subjectId: id,
+        childId: row.child.id,
+        reason: why,
+      });
+    });
+  }
+
+  async corrections(ctx: Context, id: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      await this.visibleEpisode(tx, ctx, id);
+      return repo.correctionsOf(tx, id);
     });
   }
 

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, sql } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Config } from '../../config';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
@@ -37,7 +37,7 @@ export class FlagsService {
         absences: sql<number>`count(*) filter (where ${episode.kind} = 'absent' and ${episode.startedAt} >= ${new Date(now.getTime() - repeatAbsence.days * DAY_MS)})::int`,
       })
       .from(episode)
-      .where(eq(episode.childId, childId));
+      .where(and(eq(episode.childId, childId), isNull(episode.enteredInErrorAt)));
     const flags: Flag[] = [];
     if ((row?.all ?? 0) >= repeatMissing.count) {
       flags.push({
@@ -74,7 +74,9 @@ export class FlagsService {
         })
         .from(episode)
         .innerJoin(child, eq(child.id, episode.childId))
-        .where(and(gte(episode.startedAt, since), childVisibleTo(ctx, child.id)))
+        .where(
+          and(gte(episode.startedAt, since), isNull(episode.enteredInErrorAt), childVisibleTo(ctx, child.id)),
+        )
         .groupBy(child.id, child.givenName, child.familyName)
         .having(sql`count(${episode.id}) >= ${repeatMissing.count}`)
         .orderBy(sql`count(${episode.id}) desc`)

@@ -8,6 +8,7 @@ import {
   asFormErrors,
   type Form,
   type FormErrors,
+  fieldErrorsOf,
   formErrors,
   parseForm,
   text,
@@ -16,7 +17,14 @@ import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { episodeRows, forceItems, gradingRows, overdueReviewRows } from './presenters';
-import { closeEpisode, gradeEpisode, gradeNames, reportEpisode } from './schemas';
+import {
+  closeEpisode,
+  correctableFields,
+  correctEpisode,
+  gradeEpisode,
+  gradeNames,
+  reportEpisode,
+} from './schemas';
 import { riskGrades } from './tables';
 
 function defaultForce(ctx: Context): string | undefined {
@@ -98,6 +106,7 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     status = 200,
   ) => {
     const view = await episodes.get(request.ctx, id);
+    const corrections = await episodes.corrections(request.ctx, id);
     const now = services.clock.now();
     const open = view.episode.endedAt === null;
     const latest = view.gradings.at(-1);
@@ -114,6 +123,22 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
       mayClose: open && request.ctx.permissions.has('episode:close'),
       gradeItems: riskGrades.map((g) => ({ value: g, text: gradeNames[g] })),
       returnInterviewDue: view.returnInterview ? formatDateTime(view.returnInterview.dueAt) : null,
+      mayCorrect: !view.episode.enteredInErrorAt && request.ctx.permissions.has('episode:report'),
+      correctionRows: corrections.map(({ correction: c, by }) => [
+        { text: formatDateTime(c.correctedAt) },
+        { text: correctableFields[c.field as keyof typeof correctableFields] ?? c.field },
+        { text: c.oldValue ?? 'Blank' },
+        { text: c.newValue ?? 'Blank' },
+        { text: `${c.reason} (${by ?? 'unknown'})` },
+      ]),
+      fieldItems: [
+        { value: '', text: 'Select the detail' },
+        ...Object.entries(correctableFields).map(([value, text]) => ({
+          value,
+          text,
+          selected: (extra.values as Record<string, string> | undefined)?.field === value,
+        })),
+      ],
       values: {},
       ...extra,
     });
@@ -126,6 +151,52 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
       rows: overdueReviewRows(rows, services.clock.now()),
     });
   });
+
+  web.post(
+    '/episodes/:id/corrections',
+    { config: { access: 'episode:report' } },
+    async (request: IdRequest, reply) => {
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const parsed = correctEpisode.safeParse({
+        field: text(form, 'field') || undefined,
+        value: text(form, 'value') ?? '',
+        reason: text(form, 'reason'),
+      });
+      if (!parsed.success) {
+        return episodePage(
+          request,
+          reply,
+          id,
+          { values: form, ...formErrors(fieldErrorsOf(parsed.error)) },
+          400,
+        );
+      }
+      try {
+        await episodes.correct(request.ctx, id, parsed.data);
+      } catch (error) {
+        return episodePage(request, reply, id, { values: form, ...asFormErrors(error) }, 400);
+      }
+      return reply.redirect(`/episodes/${id}`, 303);
+    },
+  );
+
+  web.post(
+    '/episodes/:id/entered-in-error',
+    { config: { access: 'episode:report' } },
+    async (request: IdRequest, reply) => {
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      try {
+        await episodes.markEnteredInError(request.ctx, id, text(form, 'errorReason') ?? '');
+      } catch (error) {
+        return episodePage(request, reply, id, { values: form, ...asFormErrors(error) }, 400);
+      }
+      return reply.redirect(`/episodes/${id}`, 303);
+    },
+  );
 
   web.get('/episodes/:id', { config: { access: 'child:view' } }, async (request: IdRequest, reply) => {
     const id = recordId(request);

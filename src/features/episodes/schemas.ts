@@ -79,3 +79,27 @@ export const kindNames: Record<(typeof episodeKinds)[number], string> = {
   missing: 'Missing',
   absent: 'Absent (away without authorisation)',
 };
+
+/** The details of an episode that may be corrected, with their names on the page. */
+export const correctableFields = {
+  lastSeenLocation: 'Where the child was last seen',
+  circumstances: 'Circumstances',
+  clothing: 'Clothing',
+  possiblyWith: 'Who the child may be with',
+  policeReference: 'Police reference',
+  foundLocation: 'Where the child was found',
+  foundWith: 'Who the child was found with',
+  returnedTo: 'Where the child returned to',
+} as const;
+
+export const correctEpisode = z.object({
+  field: z.enum(Object.keys(correctableFields) as [keyof typeof correctableFields], {
+    error: 'Select the detail to correct',
+  }),
+  value: optionalText(4000, 'The corrected value'),
+  reason: z
+    .string({ error: 'Say why it is corrected' })
+    .trim()
+    .min(5, 'Say why it is corrected')
+    .max(1000, 'The reason must be 1,000 characters or fewer'),
+});

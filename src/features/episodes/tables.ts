@@ -52,10 +52,16 @@ export const episode = pgTable(
     preventionInterviewAt: timestamp('prevention_interview_at', { withTimezone: true }),
     preventionInterviewNotes: text('prevention_interview_notes'),
     closedByUserId: uuid('closed_by_user_id').references(() => appUser.id),
+    /** Set when the episode should never have been recorded; it then counts for nothing. */
+    enteredInErrorAt: timestamp('entered_in_error_at', { withTimezone: true }),
+    enteredInErrorReason: text('entered_in_error_reason'),
+    enteredInErrorByUserId: uuid('entered_in_error_by_user_id').references(() => appUser.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
-    uniqueIndex('episode_one_open_per_child').on(t.childId).where(sql`${t.endedAt} is null`),
+    uniqueIndex('episode_one_open_per_child')
+      .on(t.childId)
+      .where(sql`${t.endedAt} is null and ${t.enteredInErrorAt} is null`),
     index('episode_child_idx').on(t.childId, t.startedAt),
     index('episode_force_idx').on(t.policeForceCode, t.startedAt),
     check('episode_kind_known', sql`${t.kind} in ('missing', 'absent')`),
@@ -153,4 +159,22 @@ export const returnInterview = pgTable(
       sql`${t.status} <> 'held' or ${t.interviewerIndependent} or ${t.trustedAdultChosenByChild}`,
     ),
   ],
+);
+
+/** A correction of one field of an episode: the old value is kept with who changed it and why. */
+export const episodeCorrection = pgTable(
+  'episode_correction',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    episodeId: uuid('episode_id')
+      .notNull()
+      .references(() => episode.id),
+    field: text('field').notNull(),
+    oldValue: text('old_value'),
+    newValue: text('new_value'),
+    reason: text('reason').notNull(),
+    correctedByUserId: uuid('corrected_by_user_id').references(() => appUser.id),
+    correctedAt: timestamp('corrected_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('episode_correction_episode_idx').on(t.episodeId, t.correctedAt)],
 );

@@ -69,6 +69,7 @@ export async function episodeCountsFor(
     .where(
       and(
         eq(placement.homeId, homeId),
+        sql`${episode.enteredInErrorAt} is null`,
         sql`${startedOn} >= ${placement.startDate}`,
         sql`(${placement.endDate} is null or ${startedOn} <= ${placement.endDate})`,
       ),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
@@ -59,7 +59,11 @@ export class ReturnInterviewsService {
    */
   async remindAndEscalate(ctx: Context): Promise<{ reminded: number; escalated: number }> {
     const now = ctx.clock.now();
-    const open = inArray(returnInterview.status, ['due', 'offered', 'accepted']);
+    // Interviews of an episode entered in error are owed to no one.
+    const open = and(
+      inArray(returnInterview.status, ['due', 'offered', 'accepted']),
+      sql`not exists (select 1 from ${episode} e where e.id = ${returnInterview.episodeId} and e.entered_in_error_at is not null)`,
+    );
     return this.withTransaction(async (tx) => {
       const reminded = await tx
         .update(returnInterview)
@@ -128,6 +132,7 @@ export class ReturnInterviewsService {
           and(
             or(eq(returnInterview.assignedAgencyId, agencyId), eq(returnInterview.ownerAgencyId, agencyId)),
             inArray(returnInterview.status, ['due', 'offered', 'accepted']),
+            isNull(episode.enteredInErrorAt),
             childVisibleTo(ctx, child.id),
           ),
         )

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
@@ -82,7 +82,9 @@ export class ScreeningService {
       const episodes = await tx
         .select({ startedAt: episode.startedAt })
         .from(episode)
-        .where(and(eq(episode.childId, childId), gte(episode.startedAt, since)))
+        .where(
+          and(eq(episode.childId, childId), gte(episode.startedAt, since), isNull(episode.enteredInErrorAt)),
+        )
         .orderBy(asc(episode.startedAt));
       // The latest end of any run of 3 episodes within 90 days.
       let repeatEnd: Date | null = null;

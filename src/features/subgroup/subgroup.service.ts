@@ -354,7 +354,13 @@ export class SubgroupService {
       .select({ id: child.id, name, n: sql<number>`count(*)::int` })
       .from(episode)
       .innerJoin(child, eq(child.id, episode.childId))
-      .where(and(inArea, sql`${episode.startedAt} >= ${new Date(now.getTime() - repeatMissing.days * DAY)}`))
+      .where(
+        and(
+          inArea,
+          isNull(episode.enteredInErrorAt),
+          sql`${episode.startedAt} >= ${new Date(now.getTime() - repeatMissing.days * DAY)}`,
+        ),
+      )
       .groupBy(child.id)
       .having(sql`count(*) >= ${repeatMissing.count}`);
     for (const r of missing) {
@@ -372,6 +378,7 @@ export class SubgroupService {
       .where(
         and(
           inArea,
+          isNull(episode.enteredInErrorAt),
           eq(episode.kind, 'absent'),
           sql`${episode.startedAt} >= ${new Date(now.getTime() - repeatAbsence.days * DAY)}`,
         ),
