@@ -70,9 +70,76 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
       user,
       rows: userSummaryRows(user),
       isSelf: user.id === request.ctx.actor?.userId,
+      mayMove: request.ctx.permissions.has('agency:manage-all'),
       done: flash,
     });
   });
+
+  const movePage = async (
+    request: IdRequest,
+    reply: FastifyReply,
+    id: string,
+    values: { agencyId?: string; roles?: string[] } = {},
+    errors = {},
+    status = 200,
+  ) => {
+    const user = await users.get(request.ctx, id);
+    const all = await agencies.list(request.ctx);
+    return reply.code(status).render('admin/user-move.njk', {
+      pageTitle: `Move ${user.name} to another agency`,
+      backLink: `/admin/users/${id}`,
+      user,
+      agencyItems: [
+        { value: '', text: 'Select the agency' },
+        ...all
+          .filter((a) => a.id !== user.agencyId && !a.disabledAt)
+          .map((a) => ({ value: a.id, text: a.name, selected: values.agencyId === a.id })),
+      ],
+      roleItems: roleItems(values.roles ?? user.roles),
+      ...errors,
+    });
+  };
+  web.get(
+    '/admin/users/:id/move',
+    { config: { access: 'agency:manage-all' } },
+    async (request: IdRequest, reply) => {
+      const id = recordId(request);
+      return id ? movePage(request, reply, id) : reply.callNotFound();
+    },
+  );
+  web.post(
+    '/admin/users/:id/move',
+    { config: { access: 'agency:manage-all' } },
+    async (request: IdRequest, reply) => {
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      const body = (request.body ?? {}) as { agencyId?: string; roles?: string | string[] };
+      const chosen = ([] as string[]).concat(body.roles ?? []);
+      if (!body.agencyId) {
+        return movePage(
+          request,
+          reply,
+          id,
+          { roles: chosen },
+          formErrors([{ field: 'agencyId', message: 'Select the agency' }]),
+          400,
+        );
+      }
+      try {
+        await users.moveAgency(request.ctx, id, body.agencyId, chosen);
+      } catch (error) {
+        return movePage(
+          request,
+          reply,
+          id,
+          { agencyId: body.agencyId, roles: chosen },
+          asFormErrors(error),
+          400,
+        );
+      }
+      return reply.redirect(`/admin/users/${id}?done=moved`, 303);
+    },
+  );
 
   const rolesPage = async (
     request: IdRequest,
@@ -124,6 +191,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
     disable: async (request: IdRequest, id: string) => users.disable(request.ctx, id),
     enable: async (request: IdRequest, id: string) => users.enable(request.ctx, id),
     'reset-second-factor': async (request: IdRequest, id: string) => users.resetSecondFactor(request.ctx, id),
+    'confirm-access': async (request: IdRequest, id: string) => users.confirmAccess(request.ctx, id),
   } as const;
   for (const [name, act] of Object.entries(actions)) {
     web.post(

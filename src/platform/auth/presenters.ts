@@ -50,6 +50,10 @@ export function userSummaryRows(u: UserSummary) {
       value: { text: u.lastSignedInAt ? formatDateTime(u.lastSignedInAt) : 'Never' },
     },
     {
+      key: { text: 'Access last confirmed' },
+      value: { text: u.accessReviewedAt ? formatDateTime(u.accessReviewedAt) : 'Never' },
+    },
+    {
       key: { text: 'Status' },
       value: { text: u.disabledAt ? `Disabled on ${formatDateTime(u.disabledAt)}` : 'Active' },
     },

@@ -19,6 +19,9 @@ export const appUser = pgTable(
     mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** When an administrator last confirmed this person's roles in the periodic access review. */
+    accessReviewedAt: timestamp('access_reviewed_at', { withTimezone: true }),
+    accessReviewedByUserId: uuid('access_reviewed_by_user_id'),
     lastSignedInAt: timestamp('last_signed_in_at', { withTimezone: true }),
   },
   (t) => [

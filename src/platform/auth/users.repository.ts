@@ -14,6 +14,7 @@ export const userColumns = {
   disabledAt: appUser.disabledAt,
   totpEnabledAt: appUser.totpEnabledAt,
   lastSignedInAt: appUser.lastSignedInAt,
+  accessReviewedAt: appUser.accessReviewedAt,
   createdAt: appUser.createdAt,
 };
 

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
 import { isRole, roles as roleCatalogue } from '../access/catalogue';
 import { requirePermission } from '../access/guard';
 import { findAgency } from '../agencies/agencies.repository';
@@ -9,6 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { hashPassword } from './passwords';
 import type { CreateUserInput } from './schemas';
 import { endSessionsOfUser } from './sessions';
+import { apiToken } from './tables';
 import { manageableUsers, mayManageAgencyUsers } from './users.policy';
 import * as repo from './users.repository';
 
@@ -143,6 +145,45 @@ export class UsersService {
       await repo.updateUser(tx, id, { totpSecret: null, totpEnabledAt: null });
       await endSessionsOfUser(tx, id, ctx.clock);
       await recordAudit(tx, ctx, { action: 'user.second-factor-reset', subjectType: 'user', subjectId: id });
+    });
+  }
+
+  /**
+   * Moves a person to another agency: their access follows the new agency at once. Their roles
+   * must fit it; their sessions end and their personal API tokens are revoked.
+   */
+  async moveAgency(ctx: Context, id: string, agencyId: string, roleList: string[]): Promise<void> {
+    requirePermission(ctx, 'agency:manage-all');
+    const user = await this.get(ctx, id);
+    await this.withTransaction(async (tx) => {
+      const target = await findAgency(tx, agencyId);
+      if (!target || target.disabledAt) {
+        throw new ValidationError([{ field: 'agencyId', message: 'Select an active agency' }]);
+      }
+      if (target.id === user.agencyId) {
+        throw new ValidationError([{ field: 'agencyId', message: 'They are already in that agency' }]);
+      }
+      checkRoles(roleList, target.type);
+      const now = ctx.clock.now();
+      await repo.updateUser(tx, id, { agencyId: target.id, roles: roleList });
+      await endSessionsOfUser(tx, id, ctx.clock);
+      await tx
+        .update(apiToken)
+        .set({ revokedAt: now })
+        .where(and(eq(apiToken.userId, id), isNull(apiToken.revokedAt)));
+      await recordAudit(tx, ctx, { action: 'user.move-agency', subjectType: 'user', subjectId: id });
+    });
+  }
+
+  /** The periodic access review: an administrator confirms that a person's roles are still right. */
+  async confirmAccess(ctx: Context, id: string): Promise<void> {
+    await this.get(ctx, id);
+    await this.withTransaction(async (tx) => {
+      await repo.updateUser(tx, id, {
+        accessReviewedAt: ctx.clock.now(),
+        accessReviewedByUserId: ctx.actor?.userId ?? null,
+      });
+      await recordAudit(tx, ctx, { action: 'user.access-confirmed', subjectType: 'user', subjectId: id });
     });
   }
 }
