@@ -47,7 +47,12 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const platform = createPlatformServices(database, config, clock);
   const alerts = new AlertsService(platform.withTransaction, platform.mail, config);
   const locations = new LocationsService(platform.geocoder);
-  const placements = new PlacementsService(platform.withTransaction, config.outOfAreaMiles, locations);
+  const placements = new PlacementsService(
+    platform.withTransaction,
+    config.outOfAreaMiles,
+    locations,
+    alerts,
+  );
   const notices = new NoticesService(platform.withTransaction, alerts, placements);
   return {
     ...platform,

@@ -18,7 +18,15 @@ export interface RaiseAlert {
   agencyIds: (string | null | undefined)[];
   /** Null for a notice about a young person not yet identified. */
   childId: string | null;
-  subjectType: 'episode' | 'return_interview' | 'concern' | 'notice' | 'sighting' | 'share' | 'break_glass';
+  subjectType:
+    | 'episode'
+    | 'return_interview'
+    | 'concern'
+    | 'notice'
+    | 'sighting'
+    | 'share'
+    | 'break_glass'
+    | 'placement';
   subjectId: string;
   priority?: 'high' | 'normal';
   /** People to email as well as the duty inboxes: for example the missing-from-home coordinators. */
@@ -40,6 +48,8 @@ const subjects: Record<AlertKind, string> = {
   'sighting-reported': 'Hotel or venue staff have reported a sighting in your area',
   'child-shared': 'Another agency has shared a child’s record with yours',
   'break-glass-used': 'Someone in your agency used break-glass to see a child outside your access',
+  'placement-started': 'A looked-after child has been placed in your area: their Philomena profile is ready',
+  'placement-ended': 'A looked-after child’s placement in your area has ended',
 };
 
 /**
@@ -267,6 +277,7 @@ export function alertPath(subjectType: string, subjectId: string, childId: strin
   if (subjectType === 'notice') return `/notices/${subjectId}`;
   if (subjectType === 'sighting') return `/sightings/${subjectId}`;
   if (subjectType === 'break_glass') return '/break-glass/review';
+  if (subjectType === 'placement' && childId) return `/children/${childId}/profile/print`;
   if (subjectType === 'return_interview') return `/return-interviews/${subjectId}`;
   return childId ? `/children/${childId}` : '/alerts';
 }

@@ -16,6 +16,8 @@ export const alertKinds = [
   'sighting-reported',
   'child-shared',
   'break-glass-used',
+  'placement-started',
+  'placement-ended',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 

@@ -208,6 +208,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
           mayScreen: request.ctx.permissions.has('screening:record'),
         }),
         placementRows: placed ? placementRows(placed) : null,
+        placementId: placed?.id ?? null,
         mayPlace: request.ctx.permissions.has('placement:record'),
         mayRaiseConcern: request.ctx.permissions.has('concern:raise'),
         mayRaiseNotice: request.ctx.permissions.has('notice:raise'),

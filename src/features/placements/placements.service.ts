@@ -10,6 +10,7 @@ import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError, ValidationError } from '../../platform/http/errors';
+import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
 import { childrensHome } from '../homes/tables';
 import type { LocationsService } from '../locations/locations.service';
@@ -36,6 +37,7 @@ export class PlacementsService {
     private readonly withTransaction: WithTransaction,
     private readonly outOfAreaMiles: Config['outOfAreaMiles'],
     private readonly locations: LocationsService,
+    private readonly alerts: AlertsService,
   ) {}
 
   /**
@@ -116,6 +118,19 @@ export class PlacementsService {
             validFrom: now,
           });
       }
+      // The host authority and host force are told, with the child's Philomena profile to hand.
+      const hostAgencies = grants
+        .filter((g) => g.basis === 'host_authority' || g.basis === 'host_force')
+        .map((g) => g.agencyId)
+        .filter((a) => a && a !== ctx.actor.agencyId);
+      await this.alerts.raise(tx, ctx, {
+        kind: 'placement-started',
+        agencyIds: hostAgencies,
+        childId,
+        subjectType: 'placement',
+        subjectId: row.id,
+        key: `placement-started:${row.id}`,
+      });
       await recordAudit(tx, ctx, {
         action: 'placement.create',
         subjectType: 'placement',
@@ -123,6 +138,44 @@ export class PlacementsService {
         childId,
       });
       return row.id;
+    });
+  }
+
+  /** Records the end of a placement; the host authority and force are told. */
+  async end(ctx: Context, childId: string, placementId: string, endDate: string): Promise<void> {
+    requirePermission(ctx, 'placement:record');
+    await this.withTransaction(async (tx) => {
+      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      const [row] = await tx
+        .select()
+        .from(placement)
+        .where(and(eq(placement.id, placementId), eq(placement.childId, childId), isNull(placement.endDate)));
+      if (!row) throw new NotFoundError();
+      if (endDate < row.startDate) {
+        throw new ValidationError([
+          { field: 'end-day', message: 'The end must be on or after the start date' },
+        ]);
+      }
+      await tx.update(placement).set({ endDate }).where(eq(placement.id, placementId));
+      const hostForce = findLocalAuthority(row.hostAuthorityCode)?.policeForceCode;
+      await this.alerts.raise(tx, ctx, {
+        kind: 'placement-ended',
+        agencyIds: [
+          await agencyFor(tx, 'local_authority', row.hostAuthorityCode),
+          hostForce ? await agencyFor(tx, 'police_force', hostForce) : null,
+        ].filter((a) => a !== ctx.actor.agencyId),
+        childId,
+        subjectType: 'placement',
+        subjectId: placementId,
+        key: `placement-ended:${placementId}`,
+      });
+      await recordAudit(tx, ctx, {
+        action: 'placement.end',
+        subjectType: 'placement',
+        subjectId: placementId,
+        childId,
+      });
     });
   }
 

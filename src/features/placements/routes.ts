@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { authoritySelectItems } from '../../platform/agencies/presenters';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { ValidationError } from '../../platform/http/errors';
 import {
   asFormErrors,
+  calendarDate,
   type Form,
   type FormErrors,
   fieldErrorsOf,
@@ -157,6 +160,57 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
         await services.placements.place(request.ctx, id, parsed.data);
       } catch (error) {
         return page(request, reply, id, form, asFormErrors(error), 400);
+      }
+      return reply.redirect(`/children/${id}`, 303);
+    },
+  );
+
+  type EndRequest = FastifyRequest<{ Params: { id: string; placementId: string } }>;
+  const endPage = async (
+    request: EndRequest,
+    reply: FastifyReply,
+    values: Form,
+    errors: Partial<FormErrors> = {},
+    status = 200,
+  ) => {
+    const child = await services.children.get(request.ctx, recordId(request) ?? '');
+    return reply.code(status).render('placements/views/end.njk', {
+      pageTitle: 'Record the end of the placement',
+      backLink: `/children/${child.id}`,
+      child,
+      placementId: request.params.placementId,
+      values,
+      ...errors,
+    });
+  };
+
+  web.get(
+    '/children/:id/placements/:placementId/end',
+    { config: { access: 'placement:record' } },
+    (request: EndRequest, reply) =>
+      recordId(request) && z.uuid().safeParse(request.params.placementId).success
+        ? endPage(request, reply, {})
+        : reply.callNotFound(),
+  );
+
+  web.post(
+    '/children/:id/placements/:placementId/end',
+    { config: { access: 'placement:record' } },
+    async (request: EndRequest, reply) => {
+      const id = recordId(request);
+      const placementId = z.uuid().safeParse(request.params.placementId);
+      if (!id || !placementId.success) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const end = calendarDate(form, 'end', 'the date the placement ended');
+      if (!end.date) {
+        const message = end.error ?? 'Enter the date the placement ended';
+        return endPage(request, reply, form, formErrors([{ field: 'end-day', message }]), 400);
+      }
+      try {
+        await services.placements.end(request.ctx, id, placementId.data, end.date);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return endPage(request, reply, form, asFormErrors(error), 400);
       }
       return reply.redirect(`/children/${id}`, 303);
     },
