@@ -20,6 +20,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import nunjucks from 'nunjucks';
 import { registerAlertRoutes, registerConcernRoutes } from './features/alerts/routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
+import { registerChronologyRoutes } from './features/chronology/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
 import { registerNoticeApi } from './features/notices/api';
@@ -237,6 +238,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerAgencyRoutes(web, services);
     registerAuditRoutes(web, services);
     registerChildRoutes(web, services);
+    registerChronologyRoutes(web, services);
     registerEpisodeRoutes(web, services);
     registerReturnInterviewRoutes(web, services);
     registerAlertRoutes(web, services);

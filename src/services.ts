@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { AlertsService } from './features/alerts/alerts.service';
 import { ConcernsService } from './features/alerts/concerns.service';
 import { ChildrenService } from './features/children/children.service';
+import { ChronologyService } from './features/chronology/chronology.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
 import { HomesService } from './features/homes/homes.service';
@@ -26,6 +27,7 @@ export interface Services extends PlatformServices {
   alerts: AlertsService;
   concerns: ConcernsService;
   children: ChildrenService;
+  chronology: ChronologyService;
   episodes: EpisodesService;
   flags: FlagsService;
   homes: HomesService;
@@ -54,12 +56,24 @@ export function createServices(database: Database, config: Config, clock: Clock)
     alerts,
   );
   const notices = new NoticesService(platform.withTransaction, alerts, placements);
+  const concerns = new ConcernsService(platform.withTransaction, alerts, placements, notices);
+  const episodes = new EpisodesService(platform.withTransaction, alerts, placements, locations);
+  const screening = new ScreeningService(platform.withTransaction);
+  const sightings = new SightingsService(platform.withTransaction, locations, alerts);
   return {
     ...platform,
     alerts,
-    concerns: new ConcernsService(platform.withTransaction, alerts, placements, notices),
+    concerns,
     children: new ChildrenService(platform.withTransaction, locations),
-    episodes: new EpisodesService(platform.withTransaction, alerts, placements, locations),
+    chronology: new ChronologyService(platform.withTransaction, {
+      episodes,
+      concerns,
+      sightings,
+      screening,
+      notices,
+      placements,
+    }),
+    episodes,
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
     locations,
@@ -67,9 +81,9 @@ export function createServices(database: Database, config: Config, clock: Clock)
     strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction),
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),
-    screening: new ScreeningService(platform.withTransaction),
+    screening,
     sharing: new SharingService(platform.withTransaction, alerts),
-    sightings: new SightingsService(platform.withTransaction, locations, alerts),
+    sightings,
     subjectAccess: new SubjectAccessService(platform.withTransaction),
     subgroups: new SubgroupService(platform.withTransaction, config.flags),
     thresholds: new ThresholdsService(platform.withTransaction),

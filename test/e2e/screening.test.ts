@@ -51,5 +51,13 @@ describe('a CSE risk screening', () => {
     await page.getByRole('link', { name: 'Back' }).click();
     expect(await page.locator('#risk').textContent()).toContain('Mild (score 6)');
     await expectAccessible(page, 'child with a screening');
+    await page.getByRole('link', { name: /The full multi-agency chronology/ }).click();
+    await page.getByRole('button', { name: 'Add the note' }).click();
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('Enter the note');
+    await expectAccessible(page, 'chronology with errors');
+    await page.getByLabel('Add a case note').fill('Talked to Casey about the screening');
+    await page.getByRole('button', { name: 'Add the note' }).click();
+    expect(await page.locator('main table').textContent()).toContain('Talked to Casey about the screening');
+    await expectAccessible(page, 'chronology with a case note');
   });
 });

@@ -255,6 +255,34 @@ export class NoticesService {
     });
   }
 
+  /** Every notice about the child that the actor may see, for the chronology, with its final decision. */
+  async forChild(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction((tx) =>
+      tx
+        .select({
+          id: notice.id,
+          categories: notice.categories,
+          raisedAt: notice.raisedAt,
+          raisedBy: agency.name,
+          decidedAt: notice.decidedAt,
+          outcome: noticeDecision.outcomeLabel,
+        })
+        .from(notice)
+        .innerJoin(agency, eq(agency.id, notice.raisedByAgencyId))
+        .leftJoin(
+          noticeDecision,
+          and(
+            eq(noticeDecision.noticeId, notice.id),
+            isNull(noticeDecision.supersededAt),
+            sql`${noticeDecision.finalAt} is not null`,
+          ),
+        )
+        .where(and(eq(notice.childId, childId), noticeVisibleTo(ctx)))
+        .orderBy(desc(notice.raisedAt)),
+    );
+  }
+
   /** The child's notices not yet decided that the actor may see, for the risk panel. */
   async openForChild(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');

@@ -179,6 +179,20 @@ export class PlacementsService {
     });
   }
 
+  /** Every placement of the child, newest first. */
+  async historyFor(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      return tx
+        .select()
+        .from(placement)
+        .where(eq(placement.childId, childId))
+        .orderBy(desc(placement.startDate));
+    });
+  }
+
   /** The child's current placement, with whether it is out of area. */
   async current(tx: Tx, childId: string) {
     const [row] = await tx

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  asFormErrors,
+  type Form,
+  type FormErrors,
+  fieldErrorsOf,
+  formErrors,
+  text,
+} from '../../platform/http/forms';
+import { recordId } from '../../platform/http/params';
+import { formatDateTime } from '../../platform/views/filters';
+import { escapeHtml } from '../../platform/views/html';
+import type { Services } from '../../services';
+import { type EventType, eventTypes, newCaseNote } from './chronology.service';
+
+type WithId = FastifyRequest<{ Params: { id: string } }>;
+
+export function registerChronologyRoutes(web: FastifyInstance, services: Services): void {
+  const page = async (
+    request: WithId,
+    reply: FastifyReply,
+    values: Form = {},
+    errors: Partial<FormErrors> = {},
+    status = 200,
+  ) => {
+    const id = recordId(request) ?? '';
+    const c = await services.children.get(request.ctx, id);
+    const all = await services.chronology.forChild(request.ctx, id);
+    const query = (request.query ?? {}) as Record<string, string | string[]>;
+    const types = ([] as string[]).concat(query.type ?? []).filter((t): t is EventType => t in eventTypes);
+    const agencyFilter = typeof query.agency === 'string' ? query.agency : '';
+    const shown = all.filter(
+      (e) => (types.length === 0 || types.includes(e.type)) && (!agencyFilter || e.agency === agencyFilter),
+    );
+    const agencies = [...new Set(all.map((e) => e.agency).filter((a): a is string => Boolean(a)))].sort();
+    return reply.code(status).render('chronology/views/chronology.njk', {
+      pageTitle: 'Chronology',
+      backLink: `/children/${id}`,
+      child: c,
+      rows: shown.map((e) => [
+        { text: formatDateTime(e.at) },
+        { text: eventTypes[e.type] },
+        { text: e.agency ?? '' },
+        {
+          html: e.href
+            ? `<a class="govuk-link" href="${e.href}">${escapeHtml(e.title)}</a>`
+            : escapeHtml(e.title),
+        },
+        { text: e.detail },
+      ]),
+      typeItems: Object.entries(eventTypes).map(([value, label]) => ({
+        value,
+        text: label,
+        checked: types.includes(value as EventType),
+      })),
+      agencyItems: [
+        { value: '', text: 'All agencies' },
+        ...agencies.map((a) => ({ value: a, text: a, selected: a === agencyFilter })),
+      ],
+      filtered: types.length > 0 || Boolean(agencyFilter),
+      total: all.length,
+      values,
+      ...errors,
+    });
+  };
+
+  web.get('/children/:id/chronology', { config: { access: 'child:view' } }, (request: WithId, reply) =>
+    recordId(request) ? page(request, reply) : reply.callNotFound(),
+  );
+
+  web.post(
+    '/children/:id/case-notes',
+    { config: { access: 'child:view' } },
+    async (request: WithId, reply) => {
+      const id = recordId(request);
+      if (!id) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const parsed = newCaseNote.safeParse({ note: text(form, 'note') });
+      if (!parsed.success) return page(request, reply, form, formErrors(fieldErrorsOf(parsed.error)), 400);
+      try {
+        await services.chronology.addNote(request.ctx, id, parsed.data);
+      } catch (error) {
+        return page(request, reply, form, asFormErrors(error), 400);
+      }
+      return reply.redirect(`/children/${id}/chronology`, 303);
+    },
+  );
+}
