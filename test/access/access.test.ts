@@ -312,6 +312,20 @@ describe('expected access (generated from the table)', () => {
           }
           break;
         }
+        case 'chronology': {
+          const c = await childFixture(row.role, row.relationship);
+          const page = await browser.get(`/children/${c.id}/chronology`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes(c.name)).toBe(row.allow);
+          break;
+        }
+        case 'subject access export': {
+          const c = await childFixture(row.role, row.relationship);
+          for (const url of [`/children/${c.id}/subject-access`, `/children/${c.id}/subject-access.json`]) {
+            expect((await browser.get(url)).statusCode, url).toBe(row.allow ? 200 : 404);
+          }
+          break;
+        }
         case 'CSE screening': {
           const c = await childFixture(row.role, row.relationship);
           const [s] = await t.services.withTransaction((tx) =>

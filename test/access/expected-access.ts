@@ -28,6 +28,8 @@ export type Resource =
   | 'concern notice'
   | 'MASH queue'
   | 'CSE screening'
+  | 'chronology'
+  | 'subject access export'
   | 'sighting';
 
 export interface ExpectedAccess {
@@ -106,6 +108,12 @@ export const expectedAccess: ExpectedAccess[] = [
   ...rows('concern notice', 'no-relationship', []),
   // The MASH queues of notices and sightings: those who triage.
   ...rows('MASH queue', 'none', mashTriagers),
+  // The chronology follows its child; the subject access export is for children's services only.
+  ...rows('chronology', 'agency-holds-access', childViewers),
+  ...rows('chronology', 'access-expired', []),
+  ...rows('chronology', 'no-relationship', []),
+  ...rows('subject access export', 'agency-holds-access', ['social_care_mash_practitioner', 'missing_lead']),
+  ...rows('subject access export', 'no-relationship', []),
   // A CSE screening follows its child.
   ...rows('CSE screening', 'agency-holds-access', childViewers),
   ...rows('CSE screening', 'access-expired', []),
