@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { findPoliceForce } from '../../platform/agencies/reference-data';
+import { blankToUndefined } from '../../platform/http/forms';
 import { postcode } from '../locations/schemas';
 import { episodeKinds, riskGrades } from './tables';
 
@@ -10,8 +11,6 @@ const optionalText = (max: number, label: string) =>
     .max(max, `${label} must be ${max} characters or fewer`)
     .transform((v) => (v ? v : undefined))
     .optional();
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const instant = (message: string) =>
   z.coerce.date({ error: message }).refine((d) => !Number.isNaN(d.getTime()), message);

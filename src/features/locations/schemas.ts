@@ -1,7 +1,6 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+import { blankToUndefined } from '../../platform/http/forms';
 
 /** A UK postcode as a person types it, checked and normalised ("ls14dy" → "LS1 4DY"). */
 export const postcode = (message = 'Enter a real postcode, like LS1 4DY') =>

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { z } from 'zod';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
@@ -75,14 +76,15 @@ export function noticeVisibleTo(ctx: Context): SQL {
           and a.local_authority_code = c.responsible_authority_code)))`;
 }
 
-/** The areas whose MASH the actor's agency belongs to. */
-function mashAreasOf(ctx: Context): SQL {
+/** Rows of the areas whose MASH the actor's agency belongs to: its authority, or every area its force covers. */
+export function inMashAreaOf(ctx: Context, areaColumn: AnyPgColumn): SQL {
   if (!ctx.actor) return sql`false`;
-  return sql`${notice.areaAuthorityCode} in (select la.code from local_authority la join ${agency} a
+  return sql`${areaColumn} in (select la.code from local_authority la join ${agency} a
     on (a.type = 'local_authority' and a.local_authority_code = la.code)
     or (a.type = 'police_force' and a.police_force_code = la.police_force_code)
-    where a.id = ${ctx.actor.agencyId})`;
+    where a.id = ${ctx.actor.agencyId} and a.disabled_at is null)`;
 }
+const mashAreasOf = (ctx: Context) => inMashAreaOf(ctx, notice.areaAuthorityCode);
 
 /**
  * Child concern notices and their joint assessment: raised by any agency, triaged by the MASH of

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { blankToUndefined } from '../../platform/http/forms';
 import { noticeCategories, priorities } from './tables';
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const longText = (max: number, missing: string, label: string) =>
   z

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   check,
-  customType,
   date,
   index,
   integer,
@@ -14,11 +13,7 @@ import {
 import { child } from '../../platform/access/tables';
 import { agency, localAuthority } from '../../platform/agencies/tables';
 import { appUser } from '../../platform/auth/tables';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => Buffer.from(value),
-});
+import { bytea } from '../../platform/db/columns';
 
 export const noticeCategories = [
   'missing',

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { blankToUndefined } from '../../platform/http/forms';
 import { latitude, longitude, postcode } from '../locations/schemas';
 
 const optionalText = (max: number, label: string) =>
@@ -9,8 +10,6 @@ const optionalText = (max: number, label: string) =>
     .max(max, `${label} must be ${max} characters or fewer`)
     .transform((v) => (v ? v : undefined))
     .optional();
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** The description and needs on a Philomena profile. Every field is optional; carers fill what they know. */
 export const profileDetails = z.object({

@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { child } from '../../platform/access/tables';
 import { appUser } from '../../platform/auth/tables';
+import { bytea } from '../../platform/db/columns';
 import { location } from '../locations/tables';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => Buffer.from(value),
-});
 
 /**
  * A child's Philomena profile: what carers record in advance so that police can act at once when

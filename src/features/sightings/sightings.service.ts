@@ -12,11 +12,12 @@ import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
+import { blankToUndefined } from '../../platform/http/forms';
 import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
 import type { LocationsService } from '../locations/locations.service';
 import { postcode } from '../locations/schemas';
-import { mashAgencies } from '../notices/notices.service';
+import { inMashAreaOf, mashAgencies } from '../notices/notices.service';
 import { sighting, sightingAccessCode } from './tables';
 
 // Crockford's base32: no I, L, O or U, so codes read aloud or typed from paper survive.
@@ -30,7 +31,6 @@ export function normaliseCode(code: string): string {
 }
 const hashCode = (code: string) => createHash('sha256').update(normaliseCode(code)).digest('hex');
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = (max: number, label: string) =>
   z.preprocess(
     blankToUndefined,
@@ -332,11 +332,4 @@ export class SightingsService {
   }
 }
 
-/** Sightings of the areas whose MASH the actor's agency belongs to. */
-function inActorArea(ctx: Context) {
-  if (!ctx.actor) return sql`false`;
-  return sql`${sighting.areaAuthorityCode} in (select la.code from local_authority la join ${agency} a
-    on (a.type = 'local_authority' and a.local_authority_code = la.code)
-    or (a.type = 'police_force' and a.police_force_code = la.police_force_code)
-    where a.id = ${ctx.actor.agencyId} and a.disabled_at is null)`;
-}
+const inActorArea = (ctx: Context) => inMashAreaOf(ctx, sighting.areaAuthorityCode);

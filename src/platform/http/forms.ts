@@ -97,3 +97,6 @@ export function calendarDate(form: Form, prefix: string, label: string): { date?
   }
   return { date: `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` };
 }
+
+/** For zod's preprocess: a blank or white-space answer counts as no answer. */
+export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
