@@ -350,20 +350,23 @@ export class SubgroupService {
     const name = sql<string>`${child.familyName} || ' ' || ${child.givenName}`;
     const out: { kind: AgendaKind; childId: string; reason: string; sortName: string }[] = [];
     const { repeatMissing, repeatAbsence } = this.rules;
-    const missing = await tx
-      .select({ id: child.id, name, n: sql<number>`count(*)::int` })
-      .from(episode)
-      .innerJoin(child, eq(child.id, episode.childId))
-      .where(
-        and(
-          inArea,
-          isNull(episode.enteredInErrorAt),
-          sql`${episode.startedAt} >= ${new Date(now.getTime() - repeatMissing.days * DAY)}`,
-        ),
-      )
-      .groupBy(child.id)
-      .having(sql`count(*) >= ${repeatMissing.count}`);
-    for (const r of missing) {
+    // Children with so many episodes (or absences alone) within the rule's window.
+    const repeated = (rule: { count: number; days: number }, absencesOnly: boolean) =>
+      tx
+        .select({ id: child.id, name, n: sql<number>`count(*)::int` })
+        .from(episode)
+        .innerJoin(child, eq(child.id, episode.childId))
+        .where(
+          and(
+            inArea,
+            isNull(episode.enteredInErrorAt),
+            absencesOnly ? eq(episode.kind, 'absent') : undefined,
+            sql`${episode.startedAt} >= ${new Date(now.getTime() - rule.days * DAY)}`,
+          ),
+        )
+        .groupBy(child.id)
+        .having(sql`count(*) >= ${rule.count}`);
+    for (const r of await repeated(repeatMissing, false)) {
       out.push({
         kind: 'repeat_missing',
         childId: r.id,
@@ -371,21 +374,7 @@ export class SubgroupService {
         sortName: r.name,
       });
     }
-    const absent = await tx
-      .select({ id: child.id, name, n: sql<number>`count(*)::int` })
-      .from(episode)
-      .innerJoin(child, eq(child.id, episode.childId))
-      .where(
-        and(
-          inArea,
-          isNull(episode.enteredInErrorAt),
-          eq(episode.kind, 'absent'),
-          sql`${episode.startedAt} >= ${new Date(now.getTime() - repeatAbsence.days * DAY)}`,
-        ),
-      )
-      .groupBy(child.id)
-      .having(sql`count(*) >= ${repeatAbsence.count}`);
-    for (const r of absent) {
+    for (const r of await repeated(repeatAbsence, true)) {
       out.push({
         kind: 'repeat_absence',
         childId: r.id,
