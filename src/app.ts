@@ -19,6 +19,7 @@ import Fastify, {
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import nunjucks from 'nunjucks';
 import { registerAlertRoutes, registerConcernRoutes } from './features/alerts/routes';
+import { registerAllocationRoutes } from './features/allocation/routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerChronologyRoutes } from './features/chronology/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
@@ -250,6 +251,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerThresholdRoutes(web, services);
     registerScreeningRoutes(web, services);
     registerSharingRoutes(web, services);
+    registerAllocationRoutes(web, services);
     registerSightingRoutes(web, services);
     registerSubjectAccessRoutes(web, services);
     registerSubgroupRoutes(web, services);

@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import { AlertsService } from './features/alerts/alerts.service';
 import { ConcernsService } from './features/alerts/concerns.service';
+import { AllocationService } from './features/allocation/allocation.service';
 import { ChildrenService } from './features/children/children.service';
 import { ChronologyService } from './features/chronology/chronology.service';
 import { EpisodesService } from './features/episodes/episodes.service';
@@ -25,6 +26,7 @@ import { createPlatformServices, type PlatformServices } from './platform/servic
 /** Every service of the hub: the platform's and each feature's. The composition root. */
 export interface Services extends PlatformServices {
   alerts: AlertsService;
+  allocation: AllocationService;
   concerns: ConcernsService;
   children: ChildrenService;
   chronology: ChronologyService;
@@ -63,6 +65,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
   return {
     ...platform,
     alerts,
+    allocation: new AllocationService(platform.withTransaction),
     concerns,
     children: new ChildrenService(platform.withTransaction, locations),
     chronology: new ChronologyService(platform.withTransaction, {

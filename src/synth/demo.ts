@@ -1,4 +1,5 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
+import { team, teamMember } from '../features/allocation/tables';
 import type { Role } from '../platform/access/catalogue';
 import { agency, commission } from '../platform/agencies/tables';
 import { recordAudit } from '../platform/audit/audit';
@@ -109,6 +110,19 @@ export const demoUsers: { email: string; name: string; agency: AgencyKey; roles:
   },
 ];
 
+/** Demo teams, each with its members, so queues and allocation have somewhere to start. */
+export const demoTeams: { agency: AgencyKey; name: string; members: string[] }[] = [
+  {
+    agency: 'police',
+    name: 'Missing persons unit',
+    members: ['coordinator@lantern.invalid', 'police.mash@lantern.invalid'],
+  },
+  { agency: 'police', name: 'Police MASH', members: ['police.mash@lantern.invalid'] },
+  { agency: 'la', name: 'Front door MASH', members: ['social.mash@lantern.invalid'] },
+  { agency: 'la', name: 'Missing and return team', members: ['missing.lead@lantern.invalid'] },
+  { agency: 'voluntary', name: 'Return interviews', members: ['return.worker@lantern.invalid'] },
+];
+
 export async function isEmpty(withTransaction: WithTransaction): Promise<boolean> {
   const [row] = await withTransaction((tx) => tx.select({ n: count() }).from(agency));
   return Number(row?.n ?? 0) === 0;
@@ -181,6 +195,24 @@ export async function seedDemo(
         .returning({ id: appUser.id });
       if (row) await recordAudit(tx, ctx, { action: 'user.create', subjectType: 'user', subjectId: row.id });
       added += 1;
+    }
+    for (const d of demoTeams) {
+      const agencyId = ids.get(d.agency);
+      if (!agencyId) continue;
+      const [existing] = await tx
+        .select({ id: team.id })
+        .from(team)
+        .where(and(eq(team.agencyId, agencyId), eq(team.name, d.name)));
+      if (existing) continue;
+      const [row] = await tx
+        .insert(team)
+        .values({ agencyId, name: d.name, createdAt: clock.now() })
+        .returning({ id: team.id });
+      if (!row) throw new Error('team insert returned nothing');
+      for (const email of d.members) {
+        const [u] = await tx.select({ id: appUser.id }).from(appUser).where(eq(appUser.email, email));
+        if (u) await tx.insert(teamMember).values({ teamId: row.id, userId: u.id, addedAt: clock.now() });
+      }
     }
     return { users: added };
   });

@@ -8,6 +8,7 @@ import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
+import { allocationPanel } from '../allocation/routes';
 import { episodeListRows } from '../episodes/presenters';
 import {
   authorityItems,
@@ -212,6 +213,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         mayPlace: request.ctx.permissions.has('placement:record'),
         mayRaiseConcern: request.ctx.permissions.has('concern:raise'),
         mayRaiseNotice: request.ctx.permissions.has('notice:raise'),
+        allocationPanel: await allocationPanel(services, request.ctx, 'child', id),
         mayShare: request.ctx.permissions.has('child:share'),
         maySubjectAccess: request.ctx.permissions.has('child:subject-access'),
         accessRows: whoCanSee.map((w) => [

@@ -16,6 +16,7 @@ import {
 import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
+import { allocationPanel } from '../allocation/routes';
 import { episodeRows, forceItems, gradingRows, overdueReviewRows } from './presenters';
 import {
   closeEpisode,
@@ -139,6 +140,7 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
           selected: (extra.values as Record<string, string> | undefined)?.field === value,
         })),
       ],
+      allocationPanel: await allocationPanel(services, request.ctx, 'episode', id),
       values: {},
       ...extra,
     });

@@ -22,6 +22,8 @@ export const permissions = {
   'child:break-glass': 'See a child outside your agency’s access in an emergency, with a reason',
   'break-glass:review': 'Review your agency’s break-glass uses',
   'child:subject-access': 'Produce a subject access export of everything held about a child',
+  'work:view': 'See your own work and your teams’ queues, and take work from them',
+  'work:allocate': 'Allocate and reallocate your agency’s work to workers and teams',
   'placement:record': 'Record where a looked-after child is placed',
   'profile:edit': 'Keep a child’s Philomena profile: description, photo, contacts and places',
   'childrens-home:view': 'See the register of children’s homes in your area',
@@ -41,6 +43,8 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'work:view',
+      'work:allocate',
       'child:break-glass',
       'child:share',
       'screening:record',
@@ -62,6 +66,8 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'work:view',
+      'work:allocate',
       'child:subject-access',
       'child:break-glass',
       'child:share',
@@ -84,6 +90,8 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'work:view',
+      'work:allocate',
       'child:break-glass',
       'child:share',
       'screening:record',
@@ -104,6 +112,8 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'work:view',
+      'work:allocate',
       'child:subject-access',
       'child:share',
       'screening:record',
@@ -124,12 +134,21 @@ export const roles = {
   duty_manager: {
     name: 'Duty manager',
     agencyTypes: ['police_force', 'local_authority'],
-    permissions: ['home:view', 'child:view', 'reference:view', 'notice:raise', 'child:share'],
+    permissions: [
+      'work:view',
+      'work:allocate',
+      'home:view',
+      'child:view',
+      'reference:view',
+      'notice:raise',
+      'child:share',
+    ],
   },
   return_interview_worker: {
     name: 'Return interview worker',
     agencyTypes: ['local_authority', 'voluntary'],
     permissions: [
+      'work:view',
       'screening:record',
       'notice:raise',
       'api-token:own',
@@ -167,7 +186,7 @@ export const roles = {
   subgroup_chair: {
     name: 'Subgroup chair',
     agencyTypes: ['police_force', 'local_authority', 'health', 'voluntary', 'education'],
-    permissions: ['subgroup:manage', 'home:view', 'reference:view'],
+    permissions: ['work:view', 'subgroup:manage', 'home:view', 'reference:view'],
   },
   agency_administrator: {
     name: 'Agency administrator',

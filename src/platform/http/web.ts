@@ -45,6 +45,7 @@ interface NavItem {
 
 const navItems: NavItem[] = [
   { href: '/', text: 'Home' },
+  { href: '/work', text: 'My work', permission: 'work:view' },
   { href: '/alerts', text: 'Alerts', permission: 'child:view' },
   { href: '/children', text: 'Children', permission: 'child:view' },
   { href: '/mash', text: 'MASH', permission: 'notice:triage' },
