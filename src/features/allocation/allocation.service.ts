@@ -151,6 +151,15 @@ export class AllocationService {
     });
   }
 
+  /** The agency a team belongs to, for someone who may manage it. */
+  async agencyOfTeam(ctx: Context, teamId: string): Promise<string> {
+    const [t] = await this.withTransaction((tx) =>
+      tx.select({ agencyId: team.agencyId }).from(team).where(eq(team.id, teamId)),
+    );
+    if (!t || !this.canManageTeams(ctx, t.agencyId)) throw new NotFoundError();
+    return t.agencyId;
+  }
+
   /** The teams the actor belongs to, with how many items wait in each. */
   async myTeams(ctx: Context) {
     requirePermission(ctx, 'work:view');

@@ -193,6 +193,43 @@ describe('allocation', () => {
   });
 });
 
+describe('teams', () => {
+  it('are set up by the agency’s administrator, with members who then see the team’s queue', async () => {
+    const admin = new Browser(t.app);
+    await admin.signIn('agency.admin@lantern.invalid');
+    const police = (await contextFor(t, 'agency.admin@lantern.invalid')).actor?.agencyId ?? '';
+    await admin.get(`/admin/agencies/${police}/teams`);
+    const blank = await admin.post(`/admin/agencies/${police}/teams`, { name: ' ' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.body).toContain('Enter the team’s name');
+    const made = await admin.post(`/admin/agencies/${police}/teams`, { name: 'Night missing team' });
+    expect(made.statusCode).toBe(303);
+    const again = await admin.post(`/admin/agencies/${police}/teams`, { name: 'night MISSING team' });
+    expect(again.statusCode).toBe(400);
+    expect(again.body).toContain('already has a team of that name');
+
+    const night = await teamId('Night missing team');
+    const coordinator = (await contextFor(t, 'coordinator@lantern.invalid')).actor?.userId ?? '';
+    await admin.get(`/admin/agencies/${police}/teams`);
+    expect((await admin.post(`/admin/teams/${night}/members`, { userId: coordinator })).statusCode).toBe(303);
+    expect(textOf((await admin.get(`/admin/agencies/${police}/teams`)).body)).toMatch(
+      /Night missing team Dan Whitlow\s+Remove/,
+    );
+
+    const b = new Browser(t.app);
+    await b.signIn('coordinator@lantern.invalid');
+    expect(textOf((await b.get('/work')).body)).toMatch(/Night missing team\s*: 0 waiting/);
+
+    // Another authority's teams are not this administrator's to see or change.
+    const leeds = (await contextFor(t, 'social.mash@lantern.invalid')).actor?.agencyId ?? '';
+    expect((await admin.get(`/admin/agencies/${leeds}/teams`)).statusCode).toBe(404);
+    const leedsTeam = await teamId('Front door MASH');
+    expect((await admin.post(`/admin/teams/${leedsTeam}/members`, { userId: coordinator })).statusCode).toBe(
+      404,
+    );
+  });
+});
+
 describe('my work', () => {
   it('puts overdue work first, the most overdue leading, and undated work last', () => {
     const item = (id: string, due: string | null): WorkItem => ({

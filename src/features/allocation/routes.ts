@@ -2,7 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../../platform/context';
 import { ConflictError } from '../../platform/http/errors';
-import { asFormErrors, type Form, type FormErrors, text } from '../../platform/http/forms';
+import {
+  asFormErrors,
+  type Form,
+  type FormErrors,
+  fieldErrorsOf,
+  formErrors,
+  text,
+} from '../../platform/http/forms';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { subjectNames, type WorkItem } from './allocation.service';
@@ -184,6 +191,88 @@ export function registerAllocationRoutes(web: FastifyInstance, services: Service
         throw error;
       }
       return reply.redirect(returnPath(form, pathOf(subject.type, subject.id)), 303);
+    },
+  );
+
+  // ---- Teams (administration) -------------------------------------------------------------------
+
+  const teamsPage = async (
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    agencyId: string,
+    values: Form = {},
+    errors: Partial<FormErrors> = {},
+    status = 200,
+  ) => {
+    const agency = await services.agencies.get(request.ctx, agencyId);
+    const teams = await allocation.teams(request.ctx, agencyId);
+    const users = await services.users.list(request.ctx, { agencyId });
+    const active = users.filter((u) => !u.disabledAt);
+    return reply.code(status).render('allocation/views/teams.njk', {
+      pageTitle: `Teams of ${agency.name}`,
+      backLink: `/admin/agencies/${agencyId}`,
+      agency,
+      teams: teams.map((t) => ({
+        ...t,
+        userItems: [
+          { value: '', text: 'Select someone' },
+          ...active
+            .filter((u) => !t.members.some((m) => m.userId === u.id))
+            .map((u) => ({ value: u.id, text: u.name })),
+        ],
+      })),
+      values,
+      ...errors,
+    });
+  };
+
+  web.get(
+    '/admin/agencies/:id/teams',
+    { config: { access: 'agency:manage-own' } },
+    (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const id = uuid.safeParse(request.params.id);
+      return id.success ? teamsPage(request, reply, id.data) : reply.callNotFound();
+    },
+  );
+
+  web.post(
+    '/admin/agencies/:id/teams',
+    { config: { access: 'agency:manage-own' } },
+    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const id = uuid.safeParse(request.params.id);
+      if (!id.success) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      try {
+        await allocation.createTeam(request.ctx, id.data, { name: text(form, 'name') ?? '' });
+      } catch (error) {
+        const e = error instanceof z.ZodError ? formErrors(fieldErrorsOf(error)) : asFormErrors(error);
+        return teamsPage(request, reply, id.data, form, e, 400);
+      }
+      return reply.redirect(`/admin/agencies/${id.data}/teams`, 303);
+    },
+  );
+
+  web.post(
+    '/admin/teams/:id/members',
+    { config: { access: 'agency:manage-own' } },
+    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const id = uuid.safeParse(request.params.id);
+      if (!id.success) return reply.callNotFound();
+      const form = (request.body ?? {}) as Form;
+      const userId = uuid.safeParse(text(form, 'userId'));
+      const agencyId = await allocation.agencyOfTeam(request.ctx, id.data);
+      if (!userId.success) {
+        return teamsPage(
+          request,
+          reply,
+          agencyId,
+          form,
+          formErrors([{ field: `userId-${id.data}`, message: 'Select someone to add to the team' }]),
+          400,
+        );
+      }
+      await allocation.setMember(request.ctx, id.data, userId.data, text(form, 'remove') !== 'yes');
+      return reply.redirect(`/admin/agencies/${agencyId}/teams`, 303);
     },
   );
 }
