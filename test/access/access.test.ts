@@ -299,6 +299,19 @@ describe('expected access (generated from the table)', () => {
           expect(api.statusCode).toBe(row.allow ? 200 : 404);
           break;
         }
+        case 'work queues': {
+          for (const url of ['/work', '/work/unallocated']) {
+            expect((await browser.get(url)).statusCode, url).toBe(row.allow ? 200 : 404);
+          }
+          break;
+        }
+        case 'allocation': {
+          const c = await childFixture(row.role, row.relationship);
+          const page = await browser.get(`/allocations/child/${c.id}`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes(c.name)).toBe(row.allow);
+          break;
+        }
         case 'MASH queue': {
           for (const url of ['/mash', '/mash/sightings']) {
             expect((await browser.get(url)).statusCode, url).toBe(row.allow ? 200 : 404);

@@ -30,7 +30,9 @@ export type Resource =
   | 'CSE screening'
   | 'chronology'
   | 'subject access export'
-  | 'sighting';
+  | 'sighting'
+  | 'work queues'
+  | 'allocation';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -56,6 +58,14 @@ const profileEditors: Role[] = [
   'childrens_home_staff',
 ];
 const mashTriagers: Role[] = ['police_mash_officer', 'social_care_mash_practitioner'];
+const workers: Role[] = [
+  'police_mash_officer',
+  'social_care_mash_practitioner',
+  'missing_coordinator',
+  'missing_lead',
+  'return_interview_worker',
+  'subgroup_chair',
+];
 const everyRole: Role[] = [
   ...childViewers,
   'analyst',
@@ -121,4 +131,13 @@ export const expectedAccess: ExpectedAccess[] = [
   // A sighting is for the MASH of its area to triage; the organisation that reported it cannot read it back.
   ...rows('sighting', 'same-area', mashTriagers),
   ...rows('sighting', 'other-area', []),
+  // "My work" and the queues: those who are allocated work. A child's allocation follows the child.
+  ...rows('work queues', 'none', workers),
+  ...rows(
+    'allocation',
+    'agency-holds-access',
+    workers.filter((r) => childViewers.includes(r)),
+  ),
+  ...rows('allocation', 'access-expired', []),
+  ...rows('allocation', 'no-relationship', []),
 ];
