@@ -7,6 +7,7 @@ import { UsersService } from './auth/users.service';
 import type { Clock } from './context';
 import type { Database } from './db/client';
 import { transactionRunner, type WithTransaction } from './db/transaction';
+import { DraftsService } from './drafts/drafts.service';
 import { type Geocoder, geocoderFor } from './geo/geocoder';
 import { JobQueue } from './jobs/jobs';
 import { MailService } from './mail/mail.service';
@@ -23,6 +24,7 @@ export interface PlatformServices {
   agencies: AgenciesService;
   apiTokens: ApiTokensService;
   audit: AuditService;
+  drafts: DraftsService;
   jobs: JobQueue;
   mailer: Mailer;
   mail: MailService;
@@ -43,6 +45,7 @@ export function createPlatformServices(database: Database, config: Config, clock
     agencies: new AgenciesService(withTransaction),
     apiTokens: new ApiTokensService(withTransaction, clock),
     audit: new AuditService(withTransaction),
+    drafts: new DraftsService(withTransaction),
     jobs,
     mailer,
     mail: new MailService(withTransaction, jobs, mailer, clock),
