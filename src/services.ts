@@ -60,7 +60,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const notices = new NoticesService(platform.withTransaction, alerts, placements);
   const concerns = new ConcernsService(platform.withTransaction, alerts, placements, notices);
   const episodes = new EpisodesService(platform.withTransaction, alerts, placements, locations);
-  const screening = new ScreeningService(platform.withTransaction);
+  const screening = new ScreeningService(platform.withTransaction, platform.drafts);
   const sightings = new SightingsService(platform.withTransaction, locations, alerts);
   return {
     ...platform,
@@ -81,7 +81,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     homes: new HomesService(platform.withTransaction),
     locations,
     notices,
-    strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction),
+    strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction, platform.drafts),
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),
     screening,
@@ -90,6 +90,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
     subjectAccess: new SubjectAccessService(platform.withTransaction),
     subgroups: new SubgroupService(platform.withTransaction, config.flags),
     thresholds: new ThresholdsService(platform.withTransaction),
-    returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts),
+    returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts, platform.drafts),
   };
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authoritySelectItems } from '../../platform/agencies/presenters';
+import { draftFieldsOf, draftKey } from '../../platform/drafts/drafts.service';
+import { afterDraft, draftView, formAction, wantsJson } from '../../platform/drafts/pages';
 import { ConflictError, ValidationError } from '../../platform/http/errors';
 import {
   asFormErrors,
@@ -293,13 +295,19 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
   const discussionPage = async (
     request: WithId,
     reply: FastifyReply,
-    values: Form = {},
+    given: Form | null = null,
     errors: Partial<FormErrors> = {},
     status = 200,
   ) => {
     const id = recordId(request) ?? '';
     const d = await strategyDiscussions.get(request.ctx, id);
     const mayRecord = d.mayRecord && request.ctx.permissions.has('notice:triage');
+    // Opening the minutes again fills them from the actor's own draft, if they saved one.
+    const draft =
+      mayRecord && !d.discussion.heldAt
+        ? await services.drafts.load(request.ctx, draftKey('strategy-discussion', id))
+        : null;
+    const values: Form = given ?? draft?.fields ?? {};
     const attended = list(values.attendedAgencyIds);
     const today = formatDate(services.clock.now());
     return reply.code(status).render('notices/views/discussion.njk', {
@@ -353,6 +361,7 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
       mayRecord: mayRecord && !d.discussion.heldAt,
       mayAct: mayRecord,
       values,
+      ...draftView(draft, request),
       ...errors,
     });
   };
@@ -368,6 +377,17 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
       const id = recordId(request);
       if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
+      const action = formAction(form);
+      if (action === 'draft') {
+        // A draft is kept as typed: nothing is checked until the minutes are saved.
+        await strategyDiscussions.saveDraft(request.ctx, id, draftFieldsOf(form));
+        if (wantsJson(request)) return reply.code(204).send();
+        return reply.redirect(afterDraft(`/strategy-discussions/${id}`, 'saved'), 303);
+      }
+      if (action === 'discard-draft') {
+        await strategyDiscussions.discardDraft(request.ctx, id);
+        return reply.redirect(afterDraft(`/strategy-discussions/${id}`, 'discarded'), 303);
+      }
       const { data, errors } = parseForm(
         recordDiscussion,
         form,

@@ -5,6 +5,8 @@ import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
+import { type DraftsService, draftKey } from '../../platform/drafts/drafts.service';
+import type { DraftFields } from '../../platform/drafts/tables';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import * as children from '../children/children.repository';
 import { noticeVisibleTo } from './notices.service';
@@ -23,7 +25,10 @@ import { notice, noticeDecision, strategyAction, strategyDiscussion, strategyInv
  * recorded with attendance, the information shared, decisions and actions with owners.
  */
 export class StrategyDiscussionsService {
-  constructor(private readonly withTransaction: WithTransaction) {}
+  constructor(
+    private readonly withTransaction: WithTransaction,
+    private readonly drafts: DraftsService,
+  ) {}
 
   /** The notice, if the actor may see it, and its final decision. */
   private async decidedNotice(tx: Tx, ctx: Context, noticeId: string) {
@@ -190,6 +195,8 @@ export class StrategyDiscussionsService {
           .set({ attended: input.attendedAgencyIds.includes(agencyId) ? 'yes' : 'no' })
           .where(and(eq(strategyInvitee.discussionId, id), eq(strategyInvitee.agencyId, agencyId)));
       }
+      // The minutes are recorded once: every draft of them is done with.
+      await this.drafts.clear(tx, ctx, draftKey('strategy-discussion', id), 'everyone');
       await recordAudit(tx, ctx, {
         action: 'strategy-discussion.record',
         subjectType: 'strategy_discussion',
@@ -197,6 +204,32 @@ export class StrategyDiscussionsService {
         childId: n.childId ?? undefined,
       });
     });
+  }
+
+  /** Saves the actor's draft of the minutes, with the same checks as recording them. */
+  async saveDraft(ctx: Context, id: string, fields: DraftFields) {
+    requirePermission(ctx, 'notice:triage');
+    return this.withTransaction(async (tx) => {
+      const { notice: n } = await this.recordable(tx, ctx, id);
+      return this.drafts.save(tx, ctx, draftKey('strategy-discussion', id), fields, n.childId ?? undefined);
+    });
+  }
+
+  async discardDraft(ctx: Context, id: string): Promise<void> {
+    requirePermission(ctx, 'notice:triage');
+    await this.withTransaction(async (tx) => {
+      const { notice: n } = await this.recordable(tx, ctx, id);
+      await this.drafts.discard(tx, ctx, draftKey('strategy-discussion', id), n.childId ?? undefined);
+    });
+  }
+
+  /** A discussion whose minutes the actor may record and that is not yet recorded. */
+  private async recordable(tx: Tx, ctx: Context, id: string) {
+    const found = await this.visibleDiscussion(tx, ctx, id);
+    if (!found.mayRecord) throw new NotFoundError();
+    if (found.discussion.heldAt)
+      throw new ConflictError('The discussion has already been recorded', 'heldAt');
+    return found;
   }
 
   /** Adds an action agreed at the discussion, owned by a named person in one agency. */

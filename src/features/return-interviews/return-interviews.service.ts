@@ -5,7 +5,10 @@ import { child } from '../../platform/access/tables';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
+import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
+import { type DraftsService, draftKey } from '../../platform/drafts/drafts.service';
+import type { DraftFields } from '../../platform/drafts/tables';
 import { ConflictError, NotFoundError } from '../../platform/http/errors';
 import type { AlertsService } from '../alerts/alerts.service';
 import { episode, returnInterview } from '../episodes/tables';
@@ -49,6 +52,7 @@ export class ReturnInterviewsService {
   constructor(
     private readonly withTransaction: WithTransaction,
     private readonly alerts: AlertsService,
+    private readonly drafts: DraftsService,
   ) {}
 
   /**
@@ -187,6 +191,10 @@ export class ReturnInterviewsService {
     await this.withTransaction(async (tx) => {
       const values = columnsFor(input);
       await tx.update(returnInterview).set(values).where(eq(returnInterview.id, id));
+      // Held or declined, the findings form is closed for good: nobody's draft of it is any use.
+      if (input.outcome === 'held' || input.outcome === 'declined') {
+        await this.drafts.clear(tx, ctx, draftKey('return-interview', id), 'everyone');
+      }
       await recordAudit(tx, ctx, {
         action: `return-interview.${input.outcome}`,
         subjectType: 'return_interview',
@@ -194,5 +202,36 @@ export class ReturnInterviewsService {
         childId: current.child.id,
       });
     });
+  }
+
+  /** Saves the actor's draft of the findings, with the same checks as recording them. */
+  async saveDraft(ctx: Context, id: string, fields: DraftFields) {
+    requirePermission(ctx, 'return-interview:record');
+    return this.withTransaction(async (tx) => {
+      const row = await this.openInterview(tx, ctx, id);
+      return this.drafts.save(tx, ctx, draftKey('return-interview', id), fields, row.childId);
+    });
+  }
+
+  async discardDraft(ctx: Context, id: string): Promise<void> {
+    requirePermission(ctx, 'return-interview:record');
+    await this.withTransaction(async (tx) => {
+      const row = await this.openInterview(tx, ctx, id);
+      await this.drafts.discard(tx, ctx, draftKey('return-interview', id), row.childId);
+    });
+  }
+
+  /** An interview the actor may see that is not yet finished. */
+  private async openInterview(tx: Tx, ctx: Context, id: string) {
+    const [row] = await tx
+      .select({ childId: returnInterview.childId, status: returnInterview.status })
+      .from(returnInterview)
+      .innerJoin(child, eq(child.id, returnInterview.childId))
+      .where(and(eq(returnInterview.id, id), childVisibleTo(ctx, child.id)));
+    if (!row) throw new NotFoundError();
+    if (row.status === 'held' || row.status === 'declined') {
+      throw new ConflictError('This return interview is already finished', 'outcome');
+    }
+    return row;
   }
 }

@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../../platform/auth/api.routes';
 import type { Context } from '../../platform/context';
+import { draftFieldsOf, draftKey } from '../../platform/drafts/drafts.service';
+import { afterDraft, draftView, formAction, wantsJson } from '../../platform/drafts/pages';
 import type { FieldError } from '../../platform/http/errors';
 import {
   asFormErrors,
@@ -68,12 +70,14 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
     request: IdRequest,
     reply: FastifyReply,
     id: string,
-    values: Form = {},
+    values: Form | null = null,
     errors: Partial<FormErrors> = {},
     status = 200,
   ) => {
     const row = await returnInterviews.get(request.ctx, id);
     const now = services.clock.now();
+    // Opening the form again fills it from the actor's own draft, if they saved one.
+    const draft = await services.drafts.load(request.ctx, draftKey('return-interview', id));
     return reply.code(status).render('return-interviews/views/interview.njk', {
       pageTitle: 'Return interview',
       backLink: '/return-interviews',
@@ -81,7 +85,8 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
       due: formatDateTime(row.interview.dueAt),
       left: timeLeft(row.interview.dueAt, now),
       finished: row.interview.status === 'held' || row.interview.status === 'declined',
-      values,
+      values: values ?? (draft?.fields.outcome === 'held' ? draft.fields : {}),
+      ...draftView(draft, request),
       ...errors,
     });
   };
@@ -102,6 +107,17 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
       const id = recordId(request);
       if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
+      const action = formAction(form);
+      if (action === 'draft') {
+        // A draft is kept as typed: nothing is checked until the findings are saved.
+        await returnInterviews.saveDraft(request.ctx, id, { ...draftFieldsOf(form), outcome: 'held' });
+        if (wantsJson(request)) return reply.code(204).send();
+        return reply.redirect(afterDraft(`/return-interviews/${id}`, 'saved'), 303);
+      }
+      if (action === 'discard-draft') {
+        await returnInterviews.discardDraft(request.ctx, id);
+        return reply.redirect(afterDraft(`/return-interviews/${id}`, 'discarded'), 303);
+      }
       const parsed = parseOutcome(form);
       if (!parsed.data) return page(request, reply, id, form, formErrors(parsed.errors), 400);
       try {

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { draftFieldsOf, draftKey } from '../../platform/drafts/drafts.service';
+import { afterDraft, draftView, formAction, wantsJson } from '../../platform/drafts/pages';
 import {
   asFormErrors,
   calendarDate,
@@ -27,8 +29,12 @@ export function registerScreeningRoutes(web: FastifyInstance, services: Services
     const id = recordId(request) ?? '';
     const about = await services.children.get(request.ctx, id);
     const prefill = await screening.prefill(request.ctx, id);
+    // The actor's own draft, if they saved one, comes before the answers suggested from the records.
+    const draft = await services.drafts.load(request.ctx, draftKey('screening', id));
     const given =
-      values ?? Object.fromEntries(Object.entries(prefill.answers).map(([code, a]) => [`a_${code}`, a]));
+      values ??
+      draft?.fields ??
+      Object.fromEntries(Object.entries(prefill.answers).map(([code, a]) => [`a_${code}`, a]));
     return reply.code(status).render('screening/views/new.njk', {
       pageTitle: 'CSE risk screening',
       backLink: `/children/${id}`,
@@ -38,6 +44,7 @@ export function registerScreeningRoutes(web: FastifyInstance, services: Services
       prefillNotes: prefill.notes,
       prefilled: Object.keys(prefill.answers).length > 0,
       values: given,
+      ...draftView(draft, request),
       ...errors,
     });
   };
@@ -55,6 +62,18 @@ export function registerScreeningRoutes(web: FastifyInstance, services: Services
       const id = recordId(request);
       if (!id) return reply.callNotFound();
       const form = (request.body ?? {}) as Form;
+      const action = formAction(form);
+      const here = `/children/${id}/screenings/new`;
+      if (action === 'draft') {
+        // A draft is kept as typed: nothing is checked until the screening is saved.
+        await screening.saveDraft(request.ctx, id, draftFieldsOf(form));
+        if (wantsJson(request)) return reply.code(204).send();
+        return reply.redirect(afterDraft(here, 'saved'), 303);
+      }
+      if (action === 'discard-draft') {
+        await screening.discardDraft(request.ctx, id);
+        return reply.redirect(afterDraft(here, 'discarded'), 303);
+      }
       const answers = Object.fromEntries(
         currentTool.indicators.map((i) => {
           const a = text(form, `a_${i.code}`);

@@ -7,6 +7,8 @@ import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
+import { type DraftsService, draftKey } from '../../platform/drafts/drafts.service';
+import type { DraftFields } from '../../platform/drafts/tables';
 import { NotFoundError, ValidationError } from '../../platform/http/errors';
 import { londonDate } from '../../platform/http/london-time';
 import { formatDate } from '../../platform/views/filters';
@@ -54,7 +56,10 @@ function recency(at: Date, now: Date): Answer {
  * every screening kept and a review date.
  */
 export class ScreeningService {
-  constructor(private readonly withTransaction: WithTransaction) {}
+  constructor(
+    private readonly withTransaction: WithTransaction,
+    private readonly drafts: DraftsService,
+  ) {}
 
   private async visibleChild(tx: Tx, ctx: Context, childId: string) {
     const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
@@ -172,6 +177,8 @@ export class ScreeningService {
         })
         .returning({ id: cseScreening.id });
       if (!row) throw new Error('screening insert returned nothing');
+      // Others may be screening the child too: only the screener's own draft is done with.
+      await this.drafts.clear(tx, ctx, draftKey('screening', childId), 'own');
       await recordAudit(tx, ctx, {
         action: 'screening.record',
         subjectType: 'cse_screening',
@@ -179,6 +186,23 @@ export class ScreeningService {
         childId,
       });
       return row.id;
+    });
+  }
+
+  /** Saves the actor's draft of a screening of the child, with the same checks as recording one. */
+  async saveDraft(ctx: Context, childId: string, fields: DraftFields) {
+    requirePermission(ctx, 'screening:record');
+    return this.withTransaction(async (tx) => {
+      await this.visibleChild(tx, ctx, childId);
+      return this.drafts.save(tx, ctx, draftKey('screening', childId), fields, childId);
+    });
+  }
+
+  async discardDraft(ctx: Context, childId: string): Promise<void> {
+    requirePermission(ctx, 'screening:record');
+    await this.withTransaction(async (tx) => {
+      await this.visibleChild(tx, ctx, childId);
+      await this.drafts.discard(tx, ctx, draftKey('screening', childId), childId);
     });
   }
 
