@@ -193,6 +193,39 @@ describe('allocation', () => {
   });
 });
 
+describe('subgroup actions', () => {
+  it('are the owning agency’s to allocate, and come into the worker’s work by their due date', async () => {
+    const chair = await contextFor(t, 'chair@lantern.invalid');
+    const subgroupId = await t.services.subgroups.create(chair, {
+      authorityCode: 'E08000035',
+      name: 'Leeds CSE and missing subgroup',
+      leadEmail: 'chair@lantern.invalid',
+    });
+    await t.services.subgroups.addMember(chair, subgroupId, 'social.mash@lantern.invalid');
+    const meetingId = await t.services.subgroups.scheduleMeeting(chair, subgroupId, {
+      meetsAt: new Date('2026-06-08T09:00:00Z'),
+      venue: 'Civic Hall, room 3',
+    });
+    const actionId = await t.services.subgroups.addAction(chair, meetingId, {
+      description: 'Map the takeaways named in return interviews',
+      ownerEmail: 'social.mash@lantern.invalid',
+      dueOn: '2026-06-20',
+    });
+    const b = new Browser(t.app);
+    await b.signIn('social.mash@lantern.invalid');
+    const meeting = await b.get(`/subgroup-meetings/${meetingId}`);
+    expect(meeting.body).toContain(`href="/allocations/action/${actionId}"`);
+    expect((await b.post(`/allocations/action/${actionId}/take`, {})).statusCode).toBe(303);
+    const work = textOf((await b.get('/work')).body);
+    expect(work).toContain('20 June 2026');
+    expect(work).toContain('Map the takeaways named in return interviews');
+    // The police, who do not own the action, cannot allocate it.
+    const police = new Browser(t.app);
+    await police.signIn('police.mash@lantern.invalid');
+    expect((await police.get(`/allocations/action/${actionId}`)).statusCode).toBe(404);
+  });
+});
+
 describe('teams', () => {
   it('are set up by the agency’s administrator, with members who then see the team’s queue', async () => {
     const admin = new Browser(t.app);

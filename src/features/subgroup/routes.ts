@@ -192,6 +192,11 @@ export function registerSubgroupRoutes(web: FastifyInstance, services: Services)
         due: formatDate(action.dueOn),
         overdue: !action.doneAt && action.dueOn < today,
         done: action.doneAt ? formatDate(action.doneAt) : null,
+        // The owning agency allocates its actions like any other work.
+        allocateHref:
+          request.ctx.permissions.has('work:view') && request.ctx.actor?.agencyId === action.ownerAgencyId
+            ? `/allocations/action/${action.id}`
+            : null,
       })),
     };
   };
