@@ -182,7 +182,15 @@ describe('allocation', () => {
     const groups = await t.services.allocation.unallocated(worker);
     const interviews = groups.find((g) => g.type === 'return_interview');
     expect(interviews?.items.map((i) => i.subjectId)).toContain(returnInterviewId);
+    const b = new Browser(t.app);
+    await b.signIn('return.worker@lantern.invalid');
+    expect(textOf((await b.get(`/return-interviews/${returnInterviewId}`)).body)).toContain(
+      'Allocated to: Nobody in your agency yet',
+    );
     await t.services.allocation.take(worker, 'return_interview', returnInterviewId ?? '');
+    expect(textOf((await b.get(`/return-interviews/${returnInterviewId}`)).body)).toContain(
+      'Allocated to: Leon Marsh (you)',
+    );
     const mine = await t.services.allocation.myWork(worker);
     const item = mine.find((i) => i.subjectId === returnInterviewId);
     expect(item?.dueAt?.toISOString()).toBe('2026-06-04T08:00:00.000Z');
@@ -190,6 +198,33 @@ describe('allocation', () => {
     const coordinator = await contextFor(t, 'coordinator@lantern.invalid');
     const police = await t.services.allocation.unallocated(coordinator);
     expect(police.flatMap((g) => g.items).map((i) => i.subjectId)).not.toContain(episodeId);
+  });
+});
+
+describe('concern notices', () => {
+  it('wait for the MASH of the area, where each side takes its own share of the work', async () => {
+    const { childId } = await missingChild('Noticed');
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const noticeId = await t.services.notices.raise(social, {
+      childId,
+      categories: ['sexual_exploitation'],
+      whatHappened: 'Seen getting into a car with an older man outside school',
+      source: 'School safeguarding lead',
+    });
+    const police = new Browser(t.app);
+    await police.signIn('police.mash@lantern.invalid');
+    expect(textOf((await police.get('/work/unallocated')).body)).toContain('Concern notice: Queue Noticed');
+    const page = await police.get(`/notices/${noticeId}`);
+    expect(textOf(page.body)).toContain('Allocated to: Nobody in your agency yet');
+    await police.post(`/allocations/notice/${noticeId}/take`, { returnTo: `/notices/${noticeId}` });
+    expect(textOf((await police.get(`/notices/${noticeId}`)).body)).toContain(
+      'Allocated to: Sam Okafor (you)',
+    );
+    const work = await t.services.allocation.myWork(await contextFor(t, 'police.mash@lantern.invalid'));
+    expect(work.find((w) => w.subjectId === noticeId)?.detail).toBe('Concern notice (not yet prioritised)');
+    // Social care has still to allocate its side.
+    const groups = await t.services.allocation.unallocated(social);
+    expect(groups.flatMap((g) => g.items).map((i) => i.subjectId)).toContain(noticeId);
   });
 });
 

@@ -17,6 +17,7 @@ import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
+import { allocationPanel } from '../allocation/routes';
 import type { UploadedFile } from './attachments';
 import { categoryItems, decisionRows, noticeRows, queueRows } from './presenters';
 import { newAction, priorityNames, raiseNotice, recordDiscussion, scheduleDiscussion } from './schemas';
@@ -127,6 +128,7 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
       live && (d.side === 'police' ? live.policeConfirmedAt !== null : live.socialCareConfirmedAt !== null);
     return reply.code(status).render('notices/views/notice.njk', {
       pageTitle: 'Child concern notice',
+      allocationPanel: await allocationPanel(services, request.ctx, 'notice', d.notice.id),
       backLink: request.ctx.permissions.has('notice:triage') ? '/mash' : '/',
       raised: (request.query as Record<string, string> | undefined)?.raised === 'yes',
       notice: d.notice,

@@ -17,6 +17,7 @@ import {
 import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
+import { allocationPanel } from '../allocation/routes';
 import { queueRows, timeLeft } from './presenters';
 import {
   acceptInterview,
@@ -81,6 +82,7 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
     return reply.code(status).render('return-interviews/views/interview.njk', {
       pageTitle: 'Return interview',
       backLink: '/return-interviews',
+      allocationPanel: await allocationPanel(services, request.ctx, 'return_interview', id),
       row,
       due: formatDateTime(row.interview.dueAt),
       left: timeLeft(row.interview.dueAt, now),
