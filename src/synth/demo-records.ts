@@ -1,5 +1,6 @@
 import { fakerEN_GB as faker, SimpleFaker } from '@faker-js/faker';
-import { inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { type AllocationSubject, allocation, team } from '../features/allocation/tables';
 import { phoneticCodes } from '../features/children/names';
 import { childSearchName } from '../features/children/tables';
 import { episode, returnInterview, riskGrading } from '../features/episodes/tables';
@@ -12,6 +13,7 @@ import { child, childAccess } from '../platform/access/tables';
 import { findLocalAuthority } from '../platform/agencies/reference-data';
 import { agency } from '../platform/agencies/tables';
 import { recordAudit } from '../platform/audit/audit';
+import { appUser } from '../platform/auth/tables';
 import { type Clock, systemContext } from '../platform/context';
 import type { WithTransaction } from '../platform/db/transaction';
 
@@ -545,6 +547,97 @@ export async function seedDemoRecords(
         },
       ]),
     );
+
+    // Some work already allocated (two of the force's open episodes to the coordinator and the rest to
+    // the unit; a few interviews and children), so "my work" and the team queues have something in them.
+    const users = await tx.select({ id: appUser.id, email: appUser.email }).from(appUser);
+    const teams = await tx.select({ id: team.id, name: team.name }).from(team);
+    const userId = (email: string) => users.find((u) => u.email === email)?.id;
+    const teamId = (name: string) => teams.find((t) => t.name === name)?.id;
+    const allocations: (typeof allocation.$inferInsert)[] = [];
+    const allocate = (
+      subjectType: AllocationSubject,
+      ids: { id: string; childId: string }[],
+      agencyId: string,
+      to: { user?: string; team?: string },
+      by: string,
+    ) => {
+      const allocatedBy = userId(by);
+      const owner = to.user ? userId(to.user) : undefined;
+      const inTeam = to.team ? teamId(to.team) : undefined;
+      if (!allocatedBy || (!owner && !inTeam)) return;
+      for (const x of ids) {
+        allocations.push({
+          subjectType,
+          subjectId: x.id,
+          childId: x.childId,
+          agencyId,
+          userId: owner ?? null,
+          teamId: inTeam ?? null,
+          allocatedByUserId: allocatedBy,
+          allocatedAt: now,
+        });
+      }
+    };
+    const openInWestYorkshire = episodeRows.filter(
+      (e) => e.endedAt === null && e.policeForceCode === 'E23000010',
+    );
+    allocate(
+      'episode',
+      openInWestYorkshire.slice(0, 2),
+      westYorkshire.id,
+      { user: 'coordinator@lantern.invalid', team: 'Missing persons unit' },
+      'coordinator@lantern.invalid',
+    );
+    allocate(
+      'episode',
+      openInWestYorkshire.slice(2),
+      westYorkshire.id,
+      { team: 'Missing persons unit' },
+      'coordinator@lantern.invalid',
+    );
+    const interviewRows = await tx
+      .select({ id: returnInterview.id, childId: returnInterview.childId })
+      .from(returnInterview)
+      .where(
+        and(
+          eq(returnInterview.assignedAgencyId, returnService.id),
+          inArray(returnInterview.status, ['due', 'offered']),
+        ),
+      )
+      .orderBy(asc(returnInterview.dueAt));
+    allocate(
+      'return_interview',
+      interviewRows.slice(0, 5),
+      returnService.id,
+      { user: 'return.worker@lantern.invalid', team: 'Return interviews' },
+      'return.worker@lantern.invalid',
+    );
+    allocate(
+      'return_interview',
+      interviewRows.slice(5, 8),
+      returnService.id,
+      { team: 'Return interviews' },
+      'return.worker@lantern.invalid',
+    );
+    const leedsLookedAfter = childRows
+      .filter((c) => c.responsibleAuthorityCode === LEEDS)
+      .map((c) => ({ id: c.id, childId: c.id }));
+    allocate(
+      'child',
+      leedsLookedAfter.slice(0, 8),
+      leeds.id,
+      { user: 'missing.lead@lantern.invalid', team: 'Missing and return team' },
+      'missing.lead@lantern.invalid',
+    );
+    allocate(
+      'child',
+      leedsLookedAfter.slice(8, 14),
+      leeds.id,
+      { team: 'Missing and return team' },
+      'missing.lead@lantern.invalid',
+    );
+    if (allocations.length) await tx.insert(allocation).values(allocations);
 
     await recordAudit(tx, systemContext(clock, 'seed'), { action: 'seed.demo-records', subjectType: 'demo' });
   });
