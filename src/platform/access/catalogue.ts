@@ -22,6 +22,8 @@ export const permissions = {
   'child:break-glass': 'See a child outside your agency’s access in an emergency, with a reason',
   'break-glass:review': 'Review your agency’s break-glass uses',
   'child:subject-access': 'Produce a subject access export of everything held about a child',
+  'child:close':
+    'Record at 18 that a child’s record is handed over (to leaving care or adult services) or closed',
   'work:view': 'See your own work and your teams’ queues, and take work from them',
   'work:allocate': 'Allocate and reallocate your agency’s work to workers and teams',
   'placement:record': 'Record where a looked-after child is placed',
@@ -68,6 +70,7 @@ export const roles = {
     permissions: [
       'work:view',
       'work:allocate',
+      'child:close',
       'child:subject-access',
       'child:break-glass',
       'child:share',
@@ -114,6 +117,7 @@ export const roles = {
     permissions: [
       'work:view',
       'work:allocate',
+      'child:close',
       'child:subject-access',
       'child:share',
       'screening:record',

@@ -13,6 +13,9 @@ import {
 import { agency, localAuthority } from '../agencies/tables';
 import { appUser } from '../auth/tables';
 
+export const recordStatuses = ['open', 'handed_over', 'closed'] as const;
+export type RecordStatus = (typeof recordStatuses)[number];
+
 /**
  * A child known to the hub: the anchor of access. Features add their own tables around it. Codes
  * are SSDA903's (sex, ethnicity, legal status); the identifiers are each agency's own.
@@ -41,9 +44,27 @@ export const child = pgTable(
     homeLongitude: doublePrecision('home_longitude'),
     createdByAgencyId: uuid('created_by_agency_id').references(() => agency.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Open while the hub works with the child; at 18 the authority hands the record over or closes it. */
+    recordStatus: text('record_status', { enum: recordStatuses }).notNull().default('open'),
+    recordDecidedAt: timestamp('record_decided_at', { withTimezone: true }),
+    recordDecidedByUserId: uuid('record_decided_by_user_id').references(() => appUser.id),
+    /** The team or service that takes the young person on: leaving care, adult services … */
+    handedOverTo: text('handed_over_to'),
+    /** The decision's note: what was handed over, or why the record is closed. */
+    recordDecisionNote: text('record_decision_note'),
+    /** When the responsible authority was told the decision is due: 28 days before 18, and on the day. */
+    turning18AlertedAt: timestamp('turning_18_alerted_at', { withTimezone: true }),
+    turned18AlertedAt: timestamp('turned_18_alerted_at', { withTimezone: true }),
   },
   (t) => [
     check('child_sex_code', sql`${t.sex} is null or ${t.sex} in ('M', 'F', 'U')`),
+    check('child_record_status_known', sql`${t.recordStatus} in ('open', 'handed_over', 'closed')`),
+    // A decision says when, by whom and why; an open record has none.
+    check(
+      'child_record_decision',
+      sql`(${t.recordStatus} = 'open') = (${t.recordDecidedAt} is null) and (${t.recordStatus} = 'open' or (${t.recordDecidedByUserId} is not null and ${t.recordDecisionNote} is not null))`,
+    ),
+    check('child_handed_over_to', sql`${t.recordStatus} <> 'handed_over' or ${t.handedOverTo} is not null`),
     check('child_upn_form', sql`${t.upn} is null or ${t.upn} ~ '^([A-Z][0-9]{11}[0-9A-Z]|UN[1-5])$'`),
     index('child_dob_idx').on(t.dateOfBirth),
     index('child_upn_idx').on(t.upn),
