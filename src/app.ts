@@ -20,6 +20,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import nunjucks from 'nunjucks';
 import { registerAlertRoutes, registerConcernRoutes } from './features/alerts/routes';
 import { registerAllocationRoutes } from './features/allocation/routes';
+import { registerAtEighteenRoutes } from './features/children/at-18.routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerChronologyRoutes } from './features/chronology/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
@@ -239,6 +240,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerAgencyRoutes(web, services);
     registerAuditRoutes(web, services);
     registerChildRoutes(web, services);
+    registerAtEighteenRoutes(web, services);
     registerChronologyRoutes(web, services);
     registerEpisodeRoutes(web, services);
     registerReturnInterviewRoutes(web, services);

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { AlertsService } from './features/alerts/alerts.service';
 import { ConcernsService } from './features/alerts/concerns.service';
 import { AllocationService } from './features/allocation/allocation.service';
+import { AtEighteenService } from './features/children/at-18.service';
 import { ChildrenService } from './features/children/children.service';
 import { ChronologyService } from './features/chronology/chronology.service';
 import { EpisodesService } from './features/episodes/episodes.service';
@@ -27,6 +28,7 @@ import { createPlatformServices, type PlatformServices } from './platform/servic
 export interface Services extends PlatformServices {
   alerts: AlertsService;
   allocation: AllocationService;
+  atEighteen: AtEighteenService;
   concerns: ConcernsService;
   children: ChildrenService;
   chronology: ChronologyService;
@@ -66,6 +68,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     ...platform,
     alerts,
     allocation: new AllocationService(platform.withTransaction),
+    atEighteen: new AtEighteenService(platform.withTransaction, alerts),
     concerns,
     children: new ChildrenService(platform.withTransaction, locations),
     chronology: new ChronologyService(platform.withTransaction, {

@@ -29,4 +29,13 @@ export async function startWorkers(services: Services, pollingIntervalSeconds = 
     pollingIntervalSeconds,
   );
   await services.jobs.schedule('alert.escalate', '*/5 * * * *');
+  await services.jobs.work(
+    'child.turning-18',
+    async (_data, job) => {
+      await services.atEighteen.alertTurning18(systemContext(services.clock, `job-${job.id}`));
+    },
+    pollingIntervalSeconds,
+  );
+  // Daily, early in the working day.
+  await services.jobs.schedule('child.turning-18', '0 7 * * *');
 }

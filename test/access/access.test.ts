@@ -332,6 +332,13 @@ describe('expected access (generated from the table)', () => {
           expect(page.body.includes(c.name)).toBe(row.allow);
           break;
         }
+        case 'decision at 18': {
+          const c = await childFixture(row.role, row.relationship);
+          const page = await browser.get(`/children/${c.id}/at-18`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes(c.name)).toBe(row.allow);
+          break;
+        }
         case 'subject access export': {
           const c = await childFixture(row.role, row.relationship);
           for (const url of [`/children/${c.id}/subject-access`, `/children/${c.id}/subject-access.json`]) {

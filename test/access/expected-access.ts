@@ -30,6 +30,7 @@ export type Resource =
   | 'CSE screening'
   | 'chronology'
   | 'subject access export'
+  | 'decision at 18'
   | 'sighting'
   | 'work queues'
   | 'allocation';
@@ -124,6 +125,10 @@ export const expectedAccess: ExpectedAccess[] = [
   ...rows('chronology', 'no-relationship', []),
   ...rows('subject access export', 'agency-holds-access', ['social_care_mash_practitioner', 'missing_lead']),
   ...rows('subject access export', 'no-relationship', []),
+  // Handing over or closing a record at 18 is for the local authority's missing lead and MASH social care.
+  ...rows('decision at 18', 'agency-holds-access', ['social_care_mash_practitioner', 'missing_lead']),
+  ...rows('decision at 18', 'access-expired', []),
+  ...rows('decision at 18', 'no-relationship', []),
   // A CSE screening follows its child.
   ...rows('CSE screening', 'agency-holds-access', childViewers),
   ...rows('CSE screening', 'access-expired', []),

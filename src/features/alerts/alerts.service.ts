@@ -26,7 +26,8 @@ export interface RaiseAlert {
     | 'sighting'
     | 'share'
     | 'break_glass'
-    | 'placement';
+    | 'placement'
+    | 'child';
   subjectId: string;
   priority?: 'high' | 'normal';
   /** People to email as well as the duty inboxes: for example the missing-from-home coordinators. */
@@ -50,6 +51,9 @@ const subjects: Record<AlertKind, string> = {
   'break-glass-used': 'Someone in your agency used break-glass to see a child outside your access',
   'placement-started': 'A looked-after child has been placed in your area: their Philomena profile is ready',
   'placement-ended': 'A looked-after child’s placement in your area has ended',
+  'child-turning-18': 'A child turns 18 within 28 days: record whether their record is handed over or closed',
+  'child-turned-18':
+    'A child is 18 today and nobody has recorded whether their record is handed over or closed',
 };
 
 /**
@@ -279,5 +283,6 @@ export function alertPath(subjectType: string, subjectId: string, childId: strin
   if (subjectType === 'break_glass') return '/break-glass/review';
   if (subjectType === 'placement' && childId) return `/children/${childId}/profile/print`;
   if (subjectType === 'return_interview') return `/return-interviews/${subjectId}`;
+  if (subjectType === 'child') return `/children/${subjectId}/at-18`;
   return childId ? `/children/${childId}` : '/alerts';
 }

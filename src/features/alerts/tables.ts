@@ -18,6 +18,8 @@ export const alertKinds = [
   'break-glass-used',
   'placement-started',
   'placement-ended',
+  'child-turning-18',
+  'child-turned-18',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
 

@@ -236,3 +236,41 @@ export function riskRows(r: RiskInputs) {
     { key: { text: 'Flags' }, value: { html: flags } },
   ];
 }
+
+const recordStatusNames = { open: 'Open', handed_over: 'Handed over', closed: 'Closed' } as const;
+
+/** Where the record stands at 18: the birthday, when the decision is due, and the decision once made. */
+export function atEighteenRows(s: {
+  status: keyof typeof recordStatusNames;
+  eighteenthBirthday: string | null;
+  dueFrom: string | null;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  handedOverTo: string | null;
+  note: string | null;
+}) {
+  return [
+    { key: { text: 'Record' }, value: { text: recordStatusNames[s.status] } },
+    {
+      key: { text: '18th birthday' },
+      value: {
+        text: s.eighteenthBirthday ? formatDate(s.eighteenthBirthday) : 'Not known: no date of birth',
+      },
+    },
+    ...(s.status === 'open' && s.dueFrom
+      ? [{ key: { text: 'Decision due from' }, value: { text: formatDate(s.dueFrom) } }]
+      : []),
+    ...(s.status === 'handed_over'
+      ? [{ key: { text: 'Handed over to' }, value: { text: s.handedOverTo ?? '' } }]
+      : []),
+    ...(s.status !== 'open'
+      ? [
+          {
+            key: { text: 'Decided' },
+            value: { text: `${formatDateTime(s.decidedAt)}${s.decidedBy ? ` by ${s.decidedBy}` : ''}` },
+          },
+          { key: { text: s.status === 'closed' ? 'Why closed' : 'Note' }, value: { text: s.note ?? '' } },
+        ]
+      : []),
+  ];
+}

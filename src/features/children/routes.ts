@@ -11,6 +11,7 @@ import type { Services } from '../../services';
 import { allocationPanel } from '../allocation/routes';
 import { episodeListRows } from '../episodes/presenters';
 import {
+  atEighteenRows,
   authorityItems,
   childRows,
   childSummaryRows,
@@ -181,6 +182,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const openNotices = await services.notices.openForChild(request.ctx, id);
       const whoCanSee = await services.sharing.whoCanSee(request.ctx, id);
       const shares = await services.sharing.openShares(request.ctx, id);
+      const at18 = await services.atEighteen.status(request.ctx, id);
       const events = [
         ...chronology,
         ...seen.map((x) => ({
@@ -225,7 +227,11 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         shares: shares.map((sh) => ({ id: sh.id, agency: sh.agency, until: formatDateTime(sh.validTo) })),
         episodeRows: episodeListRows(episodes),
         hasOpenEpisode: episodes.some((e) => e.endedAt === null),
-        mayReport: request.ctx.permissions.has('episode:report'),
+        mayReport: request.ctx.permissions.has('episode:report') && at18.status === 'open',
+        // Shown once the decision at 18 is due, and for good once it is made.
+        at18: at18.due || at18.status !== 'open' ? at18 : null,
+        at18Rows: atEighteenRows(at18),
+        mayDecideAt18: at18.due && at18.mayDecide,
         // The page title never carries the child's name: titles end up in browser history.
         pageTitle: 'Child record',
         backLink: '/children',

@@ -73,6 +73,8 @@ export async function overdueReviews(tx: Tx, now: Date, childVisible: SQL, polic
       and(
         isNull(episode.endedAt),
         isNull(episode.enteredInErrorAt),
+        // A record handed over or closed at 18 is no longer the hub's to review.
+        eq(child.recordStatus, 'open'),
         lt(riskGrading.nextReviewAt, now),
         notExists(
           tx

@@ -79,6 +79,15 @@ export class EpisodesService {
       return await this.withTransaction(async (tx) => {
         const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
         if (!found) throw new NotFoundError();
+        // Lantern is for children: once the record is handed over or closed at 18 it takes no new episodes.
+        if (found.recordStatus !== 'open') {
+          throw new ConflictError(
+            found.recordStatus === 'handed_over'
+              ? 'This record has been handed over, so no new episode can be reported here: report to the police as for an adult'
+              : 'This record is closed, so no new episode can be reported here: report to the police as for an adult',
+            'kind',
+          );
+        }
         if (await repo.openEpisodeOf(tx, childId)) {
           throw new ConflictError(
             'This child already has an open episode: update or close it instead',

@@ -67,6 +67,7 @@ export class ReturnInterviewsService {
     const open = and(
       inArray(returnInterview.status, ['due', 'offered', 'accepted']),
       sql`not exists (select 1 from ${episode} e where e.id = ${returnInterview.episodeId} and e.entered_in_error_at is not null)`,
+      sql`not exists (select 1 from ${child} c where c.id = ${returnInterview.childId} and c.record_status <> 'open')`,
     );
     return this.withTransaction(async (tx) => {
       const reminded = await tx
@@ -137,6 +138,8 @@ export class ReturnInterviewsService {
             or(eq(returnInterview.assignedAgencyId, agencyId), eq(returnInterview.ownerAgencyId, agencyId)),
             inArray(returnInterview.status, ['due', 'offered', 'accepted']),
             isNull(episode.enteredInErrorAt),
+            // A record handed over or closed at 18 leaves the queue.
+            eq(child.recordStatus, 'open'),
             childVisibleTo(ctx, child.id),
           ),
         )

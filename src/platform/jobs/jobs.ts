@@ -9,6 +9,7 @@ export const queueNames = [
   'return-interview.check',
   'notice.escalate',
   'alert.escalate',
+  'child.turning-18',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 
