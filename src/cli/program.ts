@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config';
 import { isRole, roleNames } from '../platform/access/catalogue';
 import { sealAll, verifyAuditLog } from '../platform/audit/audit';
@@ -10,6 +11,7 @@ import { ValidationError } from '../platform/http/errors';
 import { createServices, type Services } from '../services';
 import { seedDemo } from '../synth/demo';
 import { seedDemoRecords } from '../synth/demo-records';
+import { scaleShapes, seedScale } from '../synth/scale';
 import { commandLineContext } from './context';
 import { hasNoChildren, listUsersForCli, resolveAgency } from './queries';
 
@@ -65,26 +67,71 @@ export function buildProgram(io: CliIo): { program: Command; exitCode(): number 
 
   program
     .command('seed')
-    .description('load demo data (agencies and one user per role); existing rows are left alone')
+    .description(
+      'load synthetic data: the demo agencies and one user per role, then children at the chosen scale',
+    )
     .option('--password <password>', 'password for the demo users (default: LANTERN_DEMO_PASSWORD)')
-    .action(async (opts: { password?: string }) => {
+    .addOption(
+      new Option('--scale <scale>', 'demo (one authority), force (a police force area) or national')
+        .choices(['demo', 'force', 'national'])
+        .default('demo'),
+    )
+    .option('--seed <number>', 'the random seed: the same seed gives the same data', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n)) throw new InvalidArgumentError('the seed is a whole number');
+      return n;
+    })
+    .action(async (opts: { password?: string; scale: 'demo' | 'force' | 'national'; seed?: number }) => {
       const config = loadConfig(io.env);
       if (config.env === 'production') {
         io.err('Refusing to load demo data when NODE_ENV=production.');
         exitCode = 1;
         return;
       }
-      await withServices(async (services) => {
+      await withServices(async (services, database) => {
         const { users } = await seedDemo(
           services.withTransaction,
           systemClock,
           opts.password ?? config.demoPassword,
         );
         io.out(`Demo data loaded: ${users} new users.`);
-        if (await hasNoChildren(services)) {
+        if (!(await hasNoChildren(services))) {
+          if (opts.scale !== 'demo') {
+            io.err('The database already holds children: load a scale into an empty database.');
+            return 1;
+          }
+          return 0;
+        }
+        if (opts.scale === 'demo') {
           await seedDemoRecords(services.withTransaction, systemClock);
           io.out('Synthetic children, homes, episodes and return interviews loaded.');
+          return 0;
         }
+        const bar = new SingleBar(
+          {
+            format: 'Children {bar} {percentage}% | {value}/{total} | {duration}s',
+            noTTYOutput: true,
+            stream: process.stderr,
+          },
+          Presets.shades_classic,
+        );
+        const summary = await seedScale(
+          database,
+          services.withTransaction,
+          systemClock,
+          scaleShapes[opts.scale],
+          {
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            progress: {
+              start: (total) => bar.start(total, 0),
+              update: (done) => bar.update(done),
+              stop: () => bar.stop(),
+            },
+          },
+        );
+        io.out(`The ${opts.scale} dataset loaded in ${summary.seconds.toFixed(1)} s:`);
+        for (const [name, n] of Object.entries(summary.counts))
+          io.out(`  ${name.padEnd(20)} ${n.toLocaleString('en-GB')}`);
         return 0;
       });
     });
