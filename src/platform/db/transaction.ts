@@ -1,4 +1,5 @@
 import type { Database, Tx } from './client';
+import { addDatabaseTime } from './timing';
 
 /**
  * Runs `fn` in one transaction and hands it the transaction-bound handle. Services never see the
@@ -7,5 +8,12 @@ import type { Database, Tx } from './client';
 export type WithTransaction = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
 export function transactionRunner(database: Database): WithTransaction {
-  return (fn) => database.orm.transaction((tx) => fn(tx as unknown as Tx));
+  return async (fn) => {
+    const started = performance.now();
+    try {
+      return await database.orm.transaction((tx) => fn(tx as unknown as Tx));
+    } finally {
+      addDatabaseTime(performance.now() - started);
+    }
+  };
 }
