@@ -46,9 +46,9 @@ import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
 import { registerApiTokenApi } from './platform/auth/api.routes';
 import { registerAuthRoutes } from './platform/auth/routes';
-import { authorise, authoriseApi, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
 import { type DatabaseTiming, runWithDatabaseTiming } from './platform/db/timing';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
+import { authorise, authoriseApi, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
 import { registerIdempotency } from './platform/http/idempotency';
 import { registerPageRoutes } from './platform/http/pages.routes';
 import { sendProblem } from './platform/http/problem';
@@ -102,7 +102,6 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.decorateRequest('session', null);
   // Server-Timing: the database's share of each request (its transactions' wall time), for
   // browsers' developer tools and the benchmark. Durations only: nothing about the data.
   const timings = new WeakMap<FastifyRequest, { timing: DatabaseTiming; started: number }>();
@@ -122,6 +121,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     return payload;
   });
   app.decorateRequest('ctx', null as unknown as FastifyRequest['ctx']);
+  app.decorateRequest('session', null);
 
   await app.register(fastifyHelmet, {
     enableCSPNonces: true,
@@ -282,8 +282,11 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   // JSON API: bearer tokens only, cookies ignored, problem+json errors.
   await app.register(
     async (api) => {
-      // Every API call is rate-limited per client address, before its token is looked up.
-      api.addHook('onRequest', api.rateLimit({ max: 600, timeWindow: 60_000 }));
+      // Every API call is rate-limited per client address, before its token is looked up, unless
+      // the limit is set to 0 because a gateway in front does it.
+      if (config.apiRateLimitPerMinute > 0) {
+        api.addHook('onRequest', api.rateLimit({ max: config.apiRateLimitPerMinute, timeWindow: 60_000 }));
+      }
       api.addHook('onRequest', async (request) => {
         request.session = null;
         request.ctx = { actor: null, permissions: new Set(), requestId: request.id, clock: services.clock };

@@ -30,6 +30,7 @@ const envSchema = z
     REPEAT_ABSENCE_DAYS: z.coerce.number().int().min(1).default(30),
     OUT_OF_AREA_MILES: z.coerce.number().min(0).default(20),
     ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).default(30),
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     POSTCODE_LOOKUP_URL: z
       .url()
       .optional()
@@ -86,6 +87,8 @@ export interface Config {
   alertEscalationMinutes: number;
   /** A postcodes.io-compatible service; without one, users enter coordinates. */
   postcodeLookupUrl: string | undefined;
+  /** API calls allowed per client address a minute; 0 leaves limiting to a gateway in front. */
+  apiRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -125,6 +128,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outOfAreaMiles: env.OUT_OF_AREA_MILES,
     alertEscalationMinutes: env.ALERT_ESCALATION_MINUTES,
     postcodeLookupUrl: env.POSTCODE_LOOKUP_URL,
+    apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
   };
 }
 
