@@ -21,6 +21,7 @@ import nunjucks from 'nunjucks';
 import { registerAlertRoutes, registerConcernRoutes } from './features/alerts/routes';
 import { registerAllocationRoutes } from './features/allocation/routes';
 import { registerAtEighteenRoutes } from './features/children/at-18.routes';
+import { registerChildCorrectionRoutes } from './features/children/correct.routes';
 import { registerChildApi, registerChildRoutes } from './features/children/routes';
 import { registerChronologyRoutes } from './features/chronology/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
@@ -260,6 +261,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerAuditRoutes(web, services);
     registerChildRoutes(web, services);
     registerAtEighteenRoutes(web, services);
+    registerChildCorrectionRoutes(web, services);
     registerChronologyRoutes(web, services);
     registerEpisodeRoutes(web, services);
     registerReturnInterviewRoutes(web, services);

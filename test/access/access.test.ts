@@ -194,6 +194,19 @@ describe('expected access (generated from the table)', () => {
           expect(api.statusCode).toBe(row.allow ? 200 : 404);
           break;
         }
+        case 'child correction form': {
+          const c = await childFixture(row.role, row.relationship);
+          const page = await browser.get(`/children/${c.id}/correct`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes(c.name)).toBe(row.allow);
+          const post = await browser.post(`/children/${c.id}/correct`, {
+            field: 'familyName',
+            value: 'Corrected',
+            reason: 'Probe of the correction',
+          });
+          expect(post.statusCode).toBe(row.allow ? 303 : 404);
+          break;
+        }
         case 'child profile': {
           const c = await childFixture(row.role, row.relationship);
           const [photo] = await t.services.withTransaction((tx) =>

@@ -18,6 +18,7 @@ export type Relationship =
 export type Resource =
   | 'child record'
   | 'child list entry'
+  | 'child correction form'
   | 'episode'
   | 'risk review list entry'
   | 'child profile'
@@ -58,6 +59,12 @@ const profileEditors: Role[] = [
   'missing_lead',
   'childrens_home_staff',
 ];
+const childRecorders: Role[] = [
+  'police_mash_officer',
+  'social_care_mash_practitioner',
+  'missing_coordinator',
+  'missing_lead',
+];
 const mashTriagers: Role[] = ['police_mash_officer', 'social_care_mash_practitioner'];
 const workers: Role[] = [
   'police_mash_officer',
@@ -88,6 +95,10 @@ export const expectedAccess: ExpectedAccess[] = [
   ...rows('child record', 'no-relationship', []),
   ...rows('child list entry', 'agency-holds-access', childViewers),
   ...rows('child list entry', 'no-relationship', []),
+  // Correcting a child's details: those who record children, and only while their agency holds access.
+  ...rows('child correction form', 'agency-holds-access', childRecorders),
+  ...rows('child correction form', 'access-expired', []),
+  ...rows('child correction form', 'no-relationship', []),
   // An episode follows its child.
   ...rows('episode', 'agency-holds-access', childViewers),
   ...rows('episode', 'no-relationship', []),

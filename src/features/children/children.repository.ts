@@ -1,9 +1,11 @@
-import { and, asc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { accessRow, type GrantAccess } from '../../platform/access/child-access';
 import { child, childAccess } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
+import { appUser } from '../../platform/auth/tables';
 import type { Tx } from '../../platform/db/client';
 import { phoneticCodes } from './names';
-import { childAlias, childSearchName } from './tables';
+import { childAlias, childCorrection, childSearchName } from './tables';
 
 export type ChildRow = typeof child.$inferSelect;
 
@@ -11,6 +13,29 @@ export async function insertChild(tx: Tx, values: typeof child.$inferInsert): Pr
   const [row] = await tx.insert(child).values(values).returning({ id: child.id });
   if (!row) throw new Error('child insert returned nothing');
   return row.id;
+}
+
+export async function updateChild(
+  tx: Tx,
+  id: string,
+  values: Partial<typeof child.$inferInsert>,
+): Promise<void> {
+  await tx.update(child).set(values).where(eq(child.id, id));
+}
+
+export async function insertCorrection(tx: Tx, values: typeof childCorrection.$inferInsert): Promise<void> {
+  await tx.insert(childCorrection).values(values);
+}
+
+/** A child's corrections, newest first, with who made each and their agency. */
+export async function correctionsOf(tx: Tx, childId: string) {
+  return tx
+    .select({ correction: childCorrection, by: appUser.name, agency: agency.name })
+    .from(childCorrection)
+    .leftJoin(appUser, eq(appUser.id, childCorrection.correctedByUserId))
+    .innerJoin(agency, eq(agency.id, childCorrection.correctedByAgencyId))
+    .where(eq(childCorrection.childId, childId))
+    .orderBy(desc(childCorrection.correctedAt));
 }
 
 export async function grantAccess(tx: Tx, grant: GrantAccess): Promise<void> {

@@ -5,11 +5,19 @@ import { child } from '../../platform/access/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
-import { NotFoundError } from '../../platform/http/errors';
+import { NotFoundError, ValidationError } from '../../platform/http/errors';
+import { fieldErrorsOf } from '../../platform/http/forms';
 import type { LocationsService } from '../locations/locations.service';
 import * as repo from './children.repository';
 import { foldName, nameSimilarity, phoneticCodes } from './names';
-import { type ChildSearch, childDetails, type NewChild } from './schemas';
+import {
+  type ChildCorrection,
+  type ChildSearch,
+  childCorrection,
+  childDetails,
+  type NewChild,
+} from './schemas';
+import type { ChildCorrectableField } from './tables';
 
 export interface SearchHit {
   child: repo.ChildRow;
@@ -20,6 +28,48 @@ export interface SearchHit {
 }
 
 const NAME_MATCH_THRESHOLD = 0.8;
+
+/** A detail as the history keeps it: text, a looked-after flag as "true" or "false", blank as null. */
+function asHistory(value: string | boolean | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'boolean' ? String(value) : value;
+}
+
+/** A child's details as recording takes them, so a correction is checked by the same rules. */
+function detailsOf(c: repo.ChildRow): NewChild {
+  const or = <T>(v: T | null) => v ?? undefined;
+  return {
+    givenName: c.givenName,
+    familyName: c.familyName,
+    dateOfBirth: or(c.dateOfBirth),
+    sex: or(c.sex) as NewChild['sex'],
+    ethnicity: or(c.ethnicity) as NewChild['ethnicity'],
+    lookedAfter: c.lookedAfter,
+    legalStatus: or(c.legalStatus) as NewChild['legalStatus'],
+    responsibleAuthorityCode: or(c.responsibleAuthorityCode),
+    upn: or(c.upn),
+    localAuthorityChildId: or(c.localAuthorityChildId),
+    policePersonId: or(c.policePersonId),
+    homePostcode: or(c.homePostcode),
+    homeAddress: or(c.homeAddress),
+    homeLatitude: or(c.homeLatitude),
+    homeLongitude: or(c.homeLongitude),
+  };
+}
+
+/**
+ * The messages the record breaks only once the correction is made: cross-detail rules such as "a
+ * looked-after child has a responsible authority". What the record already broke is not the
+ * corrector's to answer for.
+ */
+function newlyBroken(c: repo.ChildRow, field: ChildCorrectableField, value: string | boolean | undefined) {
+  const messages = (input: NewChild) => {
+    const result = childDetails.safeParse(input);
+    return result.success ? [] : result.error.issues.map((i) => i.message);
+  };
+  const before = new Set(messages(detailsOf(c)));
+  return messages({ ...detailsOf(c), [field]: value }).filter((m) => !before.has(m));
+}
 
 export class ChildrenService {
   constructor(
@@ -75,6 +125,71 @@ export class ChildrenService {
         childId: id,
       });
       return id;
+    });
+  }
+
+  /**
+   * Corrects one detail of a child with a reason; the old value stays in the history. A corrected
+   * name is searchable at once; a corrected home postcode takes its position from the lookup
+   * service, as on recording, or none (the old position was the old home's).
+   */
+  async correct(ctx: Context, childId: string, raw: ChildCorrection): Promise<void> {
+    requirePermission(ctx, 'child:correct');
+    const parsed = childCorrection.safeParse(raw);
+    if (!parsed.success) throw new ValidationError(fieldErrorsOf(parsed.error));
+    const { field, reason } = parsed.data;
+    const value =
+      field === 'upn' && typeof parsed.data.value === 'string'
+        ? parsed.data.value.toUpperCase()
+        : parsed.data.value;
+    const home =
+      field === 'homePostcode' && typeof value === 'string'
+        ? await this.locations.resolve({ name: value, postcode: value })
+        : null;
+    await this.withTransaction(async (tx) => {
+      const found = await repo.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      const oldValue = asHistory(found[field]);
+      const newValue = asHistory(value);
+      if (oldValue === newValue) {
+        throw new ValidationError([{ field: 'value', message: 'The new value is the same as the old one' }]);
+      }
+      const broken = newlyBroken(found, field, value);
+      if (broken[0]) throw new ValidationError([{ field: 'value', message: broken[0] }]);
+      await repo.updateChild(tx, childId, {
+        [field]: value ?? null,
+        ...(field === 'homePostcode'
+          ? { homeLatitude: home?.latitude ?? null, homeLongitude: home?.longitude ?? null }
+          : {}),
+      });
+      if (field === 'givenName' || field === 'familyName') await repo.refreshSearchNames(tx, childId);
+      await repo.insertCorrection(tx, {
+        childId,
+        field,
+        oldValue,
+        newValue,
+        reason,
+        correctedByUserId: ctx.actor.userId,
+        correctedByAgencyId: ctx.actor.agencyId,
+        correctedAt: ctx.clock.now(),
+      });
+      await recordAudit(tx, ctx, {
+        action: 'child.correct',
+        subjectType: 'child',
+        subjectId: childId,
+        childId,
+        reason,
+      });
+    });
+  }
+
+  /** The corrections of a child's details, newest first. */
+  async corrections(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await repo.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      if (!found) throw new NotFoundError();
+      return repo.correctionsOf(tx, childId);
     });
   }
 

@@ -5,6 +5,8 @@ import { escapeHtml } from '../../platform/views/html';
 import type { ChildRow } from './children.repository';
 import type { SearchHit } from './children.service';
 import { ethnicityCodes, legalStatusCodes, sexCodes } from './codes';
+import { childCorrectableNames } from './schemas';
+import { type ChildCorrectableField, childCorrectableFields } from './tables';
 
 const label = <T extends Record<string, string>>(codes: T, code: string | null | undefined) =>
   code && code in codes ? `${codes[code as keyof T]} (${code})` : 'Not recorded';
@@ -60,6 +62,7 @@ export function identifierRows(c: ChildRow) {
     { key: { text: 'Local authority child id' }, value: { text: c.localAuthorityChildId ?? 'Not recorded' } },
     { key: { text: 'Police person id' }, value: { text: c.policePersonId ?? 'Not recorded' } },
     { key: { text: 'Home postcode' }, value: { text: c.homePostcode ?? 'Not recorded' } },
+    { key: { text: 'Home address' }, value: { text: c.homeAddress ?? 'Not recorded' } },
   ];
 }
 
@@ -273,4 +276,143 @@ export function atEighteenRows(s: {
         ]
       : []),
   ];
+}
+
+/** A detail's value as the page shows it: codes with their names, dates in full. */
+export function detailText(field: ChildCorrectableField, value: string | null): string {
+  if (value === null) return 'Not recorded';
+  switch (field) {
+    case 'dateOfBirth':
+      return formatDate(value);
+    case 'sex':
+      return label(sexCodes, value);
+    case 'ethnicity':
+      return label(ethnicityCodes, value);
+    case 'legalStatus':
+      return label(legalStatusCodes, value);
+    case 'lookedAfter':
+      return value === 'true' ? 'Yes' : 'No';
+    case 'responsibleAuthorityCode':
+      return authorityName(value);
+    default:
+      return value;
+  }
+}
+
+/** A detail of the record as the history keeps it. */
+export function currentDetail(c: ChildRow, field: ChildCorrectableField): string | null {
+  const v = c[field];
+  return v === null ? null : String(v);
+}
+
+/** The first step of a correction: which detail, with what is recorded now. */
+export const correctableItems = (c: ChildRow) =>
+  childCorrectableFields.map((f) => ({
+    value: f,
+    text: childCorrectableNames[f],
+    hint: { text: `Now: ${detailText(f, currentDetail(c, f))}` },
+  }));
+
+/** "Changes to these details": when, which, was, now, why, and who with their agency. */
+export function childCorrectionRows(
+  rows: {
+    correction: {
+      field: ChildCorrectableField;
+      oldValue: string | null;
+      newValue: string | null;
+      reason: string;
+      correctedAt: Date;
+    };
+    by: string | null;
+    agency: string;
+  }[],
+) {
+  return rows.map(({ correction: c, by, agency }) => [
+    { text: formatDateTime(c.correctedAt) },
+    { text: childCorrectableNames[c.field] },
+    { text: detailText(c.field, c.oldValue) },
+    { text: detailText(c.field, c.newValue) },
+    { text: c.reason },
+    { text: by ? `${by}, ${agency}` : agency },
+  ]);
+}
+
+type ValueInput = 'text' | 'textarea' | 'date' | 'radios' | 'select';
+
+/** The question, hint and kind of answer of each correctable detail. */
+export const correctionQuestions: Record<
+  ChildCorrectableField,
+  { question: string; hint?: string; input: ValueInput; width?: string }
+> = {
+  givenName: { question: 'What is the child’s first name?', input: 'text' },
+  familyName: { question: 'What is the child’s last name?', input: 'text' },
+  dateOfBirth: {
+    question: 'What is the child’s date of birth?',
+    hint: 'For example, 27 3 2011. Leave it blank if it is not known',
+    input: 'date',
+  },
+  sex: { question: 'What is the child’s sex?', input: 'radios' },
+  ethnicity: { question: 'What is the child’s ethnicity?', input: 'select' },
+  upn: {
+    question: 'What is the child’s unique pupil number?',
+    hint: '13 characters, or UN1 to UN5 when there is none. Leave it blank if it is not known',
+    input: 'text',
+    width: 'govuk-input--width-20',
+  },
+  localAuthorityChildId: {
+    question: 'What is the local authority child id?',
+    hint: 'Leave it blank if it is not known',
+    input: 'text',
+    width: 'govuk-input--width-20',
+  },
+  policePersonId: {
+    question: 'What is the police person id?',
+    hint: 'Leave it blank if it is not known',
+    input: 'text',
+    width: 'govuk-input--width-20',
+  },
+  legalStatus: {
+    question: 'What is the child’s legal status?',
+    hint: 'Only a looked-after child has a legal status',
+    input: 'select',
+  },
+  lookedAfter: {
+    question: 'Is the child looked after by a local authority?',
+    hint: 'A looked-after child has a responsible authority: correct that first if none is recorded. A child no longer looked after has no legal status: clear that first',
+    input: 'radios',
+  },
+  responsibleAuthorityCode: { question: 'Which is the responsible (placing) authority?', input: 'select' },
+  homePostcode: {
+    question: 'What is the child’s home postcode?',
+    hint: 'Where the child lives or lived before care. Leave it blank if it is not known',
+    input: 'text',
+    width: 'govuk-input--width-10',
+  },
+  homeAddress: {
+    question: 'What is the child’s home address?',
+    hint: 'Leave it blank if it is not known',
+    input: 'textarea',
+  },
+};
+
+/** The choices for a detail answered by radios or a list, with the current answer chosen. */
+export function correctionItems(field: ChildCorrectableField, selected: string | undefined) {
+  const notRecorded = { value: '', text: 'Not recorded' };
+  switch (field) {
+    case 'sex':
+      return sexItems(selected);
+    case 'lookedAfter':
+      return [
+        { value: 'yes', text: 'Yes', checked: selected === 'yes' },
+        { value: 'no', text: 'No', checked: selected === 'no' },
+      ];
+    case 'ethnicity':
+      return [notRecorded, ...ethnicityItems(selected).slice(1)];
+    case 'legalStatus':
+      return [notRecorded, ...legalStatusItems(selected).slice(1)];
+    case 'responsibleAuthorityCode':
+      return authoritySelectItems(selected, 'Not recorded');
+    default:
+      return [];
+  }
 }

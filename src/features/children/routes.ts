@@ -13,6 +13,7 @@ import { episodeListRows } from '../episodes/presenters';
 import {
   atEighteenRows,
   authorityItems,
+  childCorrectionRows,
   childRows,
   childSummaryRows,
   ethnicityItems,
@@ -183,6 +184,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       const whoCanSee = await services.sharing.whoCanSee(request.ctx, id);
       const shares = await services.sharing.openShares(request.ctx, id);
       const at18 = await services.atEighteen.status(request.ctx, id);
+      const corrections = await children.corrections(request.ctx, id);
       const events = [
         ...chronology,
         ...seen.map((x) => ({
@@ -238,6 +240,8 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         child: c,
         summaryRows: childSummaryRows(c, services.clock.now()),
         identifierRows: identifierRows(c),
+        mayCorrect: request.ctx.permissions.has('child:correct'),
+        correctionRows: childCorrectionRows(corrections),
       });
     },
   );

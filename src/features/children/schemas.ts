@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
 import { latitude, longitude, postcode } from '../locations/schemas';
 import { codeList, ethnicityCodes, legalStatusCodes, sexCodes } from './codes';
+import { type ChildCorrectableField, childCorrectableFields } from './tables';
 
 const optionalText = (max: number, label: string) =>
   z
@@ -114,6 +115,61 @@ export const childDetails = z
   });
 export type ChildDetails = z.infer<typeof childDetails>;
 export type NewChild = z.input<typeof childDetails>;
+
+/** Why a record is corrected: kept with the old value in the history. */
+export const correctionReason = z
+  .string({ error: 'Say why it is corrected' })
+  .trim()
+  .min(5, 'Say why it is corrected')
+  .max(1000, 'The reason must be 1,000 characters or fewer');
+
+/** The name of each correctable detail, as the page and the history show it. */
+export const childCorrectableNames: Record<ChildCorrectableField, string> = {
+  givenName: 'First name',
+  familyName: 'Last name',
+  dateOfBirth: 'Date of birth',
+  sex: 'Sex',
+  ethnicity: 'Ethnicity',
+  upn: 'Unique pupil number',
+  localAuthorityChildId: 'Local authority child id',
+  policePersonId: 'Police person id',
+  legalStatus: 'Legal status',
+  lookedAfter: 'Looked after',
+  responsibleAuthorityCode: 'Responsible authority',
+  homePostcode: 'Home postcode',
+  homeAddress: 'Home address',
+};
+
+export const isCorrectable = (f: unknown): f is ChildCorrectableField =>
+  childCorrectableFields.includes(f as ChildCorrectableField);
+
+/**
+ * A correction of one detail: the new value is checked by that detail's own rule from
+ * `childDetails`, so a correction accepts exactly what recording the child would.
+ */
+export const childCorrection = z
+  .object({
+    field: z.enum(childCorrectableFields, { error: 'Select the detail to correct' }),
+    value: z.unknown(),
+    reason: correctionReason,
+  })
+  .superRefine((v, ctx) => {
+    if (!isCorrectable(v.field)) return;
+    const checked = childDetails.shape[v.field].safeParse(v.value);
+    if (!checked.success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: checked.error.issues[0]?.message ?? 'Enter the new value',
+      });
+    }
+  })
+  .transform((v) => ({
+    field: v.field,
+    value: childDetails.shape[v.field].parse(v.value) as string | boolean | undefined,
+    reason: v.reason,
+  }));
+export type ChildCorrection = z.input<typeof childCorrection>;
 
 export const childSearch = z.object({
   name: z.string().trim().max(200).optional(),

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { child } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
+import { appUser } from '../../platform/auth/tables';
 
 /** Other names a child is known by: aliases, previous names, street names. */
 export const childAlias = pgTable(
@@ -39,5 +41,56 @@ export const childSearchName = pgTable(
     index('child_search_name_family_codes_idx').using('gin', t.familyCodes),
     index('child_search_name_given_codes_idx').using('gin', t.givenCodes),
     check('child_search_name_source', sql`${t.source} in ('name', 'alias')`),
+  ],
+);
+
+/** The details of a child that may be corrected after the record is made. */
+export const childCorrectableFields = [
+  'givenName',
+  'familyName',
+  'dateOfBirth',
+  'sex',
+  'ethnicity',
+  'upn',
+  'localAuthorityChildId',
+  'policePersonId',
+  'legalStatus',
+  'lookedAfter',
+  'responsibleAuthorityCode',
+  'homePostcode',
+  'homeAddress',
+] as const;
+export type ChildCorrectableField = (typeof childCorrectableFields)[number];
+
+/**
+ * A correction of one detail of a child: the old value is kept with the reason, who made it and
+ * their agency. Values are kept as text (a looked-after flag as "true" or "false").
+ */
+export const childCorrection = pgTable(
+  'child_correction',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => child.id),
+    field: text('field', { enum: childCorrectableFields }).notNull(),
+    oldValue: text('old_value'),
+    newValue: text('new_value'),
+    reason: text('reason').notNull(),
+    correctedByUserId: uuid('corrected_by_user_id').references(() => appUser.id),
+    correctedByAgencyId: uuid('corrected_by_agency_id')
+      .notNull()
+      .references(() => agency.id),
+    correctedAt: timestamp('corrected_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('child_correction_child_idx').on(t.childId, t.correctedAt),
+    check(
+      'child_correction_field_known',
+      sql`${t.field} in (${sql.raw(childCorrectableFields.map((f) => `'${f}'`).join(', '))})`,
+    ),
+    // A correction changes something; saving the same value again is not one.
+    check('child_correction_changes', sql`${t.oldValue} is distinct from ${t.newValue}`),
+    check('child_correction_reason', sql`length(trim(${t.reason})) > 0`),
   ],
 );

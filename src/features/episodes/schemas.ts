@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findPoliceForce } from '../../platform/agencies/reference-data';
 import { blankToUndefined } from '../../platform/http/forms';
+import { correctionReason } from '../children/schemas';
 import { postcode } from '../locations/schemas';
 import { episodeKinds, riskGrades } from './tables';
 
@@ -96,9 +97,5 @@ export const correctEpisode = z.object({
     error: 'Select the detail to correct',
   }),
   value: optionalText(4000, 'The corrected value'),
-  reason: z
-    .string({ error: 'Say why it is corrected' })
-    .trim()
-    .min(5, 'Say why it is corrected')
-    .max(1000, 'The reason must be 1,000 characters or fewer'),
+  reason: correctionReason,
 });
