@@ -2,6 +2,7 @@ import { formatDateTime } from '../../platform/views/filters';
 import type { EpisodeRow } from '../episodes/episodes.repository';
 import { kindNames } from '../episodes/schemas';
 import type { Profile, ProfileEntryView } from './profiles.service';
+import type { ProfileDetails } from './schemas';
 import type { ProfileEntryKind } from './tables';
 
 /** The kinds of entry as they appear in addresses and on pages. */
@@ -63,29 +64,66 @@ const row = (key: string, value: string | null | undefined) => ({
   value: { text: orNone(value) },
 });
 
+/** The name of each field of the description and needs, on the profile and in its history. */
+export const profileFieldNames: Record<keyof ProfileDetails, string> = {
+  height: 'Height',
+  build: 'Build',
+  hair: 'Hair',
+  eyes: 'Eyes',
+  distinguishingFeatures: 'Distinguishing features',
+  usualClothing: 'Usual clothing',
+  languages: 'Languages',
+  healthNeeds: 'Health needs',
+  medication: 'Medication',
+  money: 'Money',
+  transport: 'Transport',
+  otherInformation: 'Other information',
+};
+const rowsOf = (p: Profile, fields: (keyof ProfileDetails)[]) =>
+  fields.map((f) => row(profileFieldNames[f], p.details?.[f]));
+
 export function descriptionRows(p: Profile) {
-  const d = p.details;
-  return [
-    row('Height', d?.height),
-    row('Build', d?.build),
-    row('Hair', d?.hair),
-    row('Eyes', d?.eyes),
-    row('Distinguishing features', d?.distinguishingFeatures),
-    row('Usual clothing', d?.usualClothing),
-    row('Languages', d?.languages),
-  ];
+  return rowsOf(p, [
+    'height',
+    'build',
+    'hair',
+    'eyes',
+    'distinguishingFeatures',
+    'usualClothing',
+    'languages',
+  ]);
 }
 
 export function healthRows(p: Profile) {
-  return [row('Health needs', p.details?.healthNeeds), row('Medication', p.details?.medication)];
+  return rowsOf(p, ['healthNeeds', 'medication']);
 }
 
 export function moneyRows(p: Profile) {
-  return [
-    row('Money', p.details?.money),
-    row('Transport', p.details?.transport),
-    row('Other information', p.details?.otherInformation),
-  ];
+  return rowsOf(p, ['money', 'transport', 'otherInformation']);
+}
+
+/** "Changes to the profile": when, which field, was, now, who with their agency, and why if given. */
+export function profileChangeRows(
+  rows: {
+    change: {
+      field: string;
+      oldValue: string | null;
+      newValue: string | null;
+      reason: string | null;
+      changedAt: Date;
+    };
+    by: string | null;
+    agency: string | null;
+  }[],
+) {
+  return rows.map(({ change: c, by, agency }) => [
+    { text: formatDateTime(c.changedAt) },
+    { text: profileFieldNames[c.field as keyof ProfileDetails] ?? c.field },
+    { text: orNone(c.oldValue) },
+    { text: orNone(c.newValue) },
+    { text: [by, agency].filter(Boolean).join(', ') || 'Not recorded' },
+    { text: c.reason ?? '' },
+  ]);
 }
 
 /** Phone numbers in the form people dial them. */

@@ -2,17 +2,33 @@ import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
+import { appUser } from '../../platform/auth/tables';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError, ValidationError } from '../../platform/http/errors';
+import { fieldErrorsOf } from '../../platform/http/forms';
 import * as children from '../children/children.repository';
 import type { LocationsService } from '../locations/locations.service';
 import { location } from '../locations/tables';
 import { cleanPhoto, PhotoError } from './photo';
-import { type ProfileDetails, type ProfileEntryInput, profileDetails, profileEntry } from './schemas';
-import { childPhoto, childProfile, childProfileEntry, type ProfileEntryKind } from './tables';
+import {
+  type ProfileDetails,
+  type ProfileEntryInput,
+  profileChangeReason,
+  profileDetails,
+  profileEntry,
+  profileFields,
+} from './schemas';
+import {
+  childPhoto,
+  childProfile,
+  childProfileChange,
+  childProfileEntry,
+  type ProfileEntryKind,
+} from './tables';
 
 export interface ProfileEntryView {
   id: string;
@@ -91,38 +107,71 @@ export class ProfilesService {
     });
   }
 
-  /** Replaces the description and needs; a blank field clears what was there. */
-  async update(ctx: Context, childId: string, input: ProfileDetails): Promise<void> {
+  /**
+   * Replaces the description and needs; a blank field clears what was there. Each field that
+   * changes keeps its old value in the profile's history, with the optional "what has changed".
+   */
+  async update(ctx: Context, childId: string, input: ProfileDetails, reason?: string): Promise<void> {
     requirePermission(ctx, 'profile:edit');
     const d = profileDetails.parse(input);
-    const values = {
-      height: d.height ?? null,
-      build: d.build ?? null,
-      hair: d.hair ?? null,
-      eyes: d.eyes ?? null,
-      distinguishingFeatures: d.distinguishingFeatures ?? null,
-      usualClothing: d.usualClothing ?? null,
-      languages: d.languages ?? null,
-      healthNeeds: d.healthNeeds ?? null,
-      medication: d.medication ?? null,
-      money: d.money ?? null,
-      transport: d.transport ?? null,
-      otherInformation: d.otherInformation ?? null,
-      updatedAt: ctx.clock.now(),
-      updatedByUserId: ctx.actor?.userId ?? null,
-    };
+    const why = profileChangeReason.safeParse(reason ?? '');
+    if (!why.success)
+      throw new ValidationError(fieldErrorsOf(why.error).map((e) => ({ ...e, field: 'reason' })));
+    const now = ctx.clock.now();
     await this.withTransaction(async (tx) => {
       await this.visibleChild(tx, ctx, childId);
+      const [before] = await tx.select().from(childProfile).where(eq(childProfile.childId, childId));
+      const changed = profileFields.filter((f) => (before?.[f] ?? null) !== (d[f] ?? null));
+      if (changed.length === 0) return;
+      const values = {
+        ...Object.fromEntries(profileFields.map((f) => [f, d[f] ?? null])),
+        updatedAt: now,
+        updatedByUserId: ctx.actor?.userId ?? null,
+      };
       await tx
         .insert(childProfile)
         .values({ childId, ...values })
         .onConflictDoUpdate({ target: childProfile.childId, set: values });
+      await tx.insert(childProfileChange).values(
+        changed.map((field) => ({
+          childId,
+          field,
+          oldValue: before?.[field] ?? null,
+          newValue: d[field] ?? null,
+          reason: why.data ?? null,
+          changedByUserId: ctx.actor?.userId ?? null,
+          changedByAgencyId: ctx.actor?.agencyId ?? null,
+          changedAt: now,
+        })),
+      );
       await recordAudit(tx, ctx, {
         action: 'profile.update',
         subjectType: 'child',
         subjectId: childId,
         childId,
+        reason: why.data,
       });
+    });
+  }
+
+  /** The history of the description and needs, newest first, with who changed each field. */
+  async changes(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      await this.visibleChild(tx, ctx, childId);
+      const rows = await tx
+        .select({ change: childProfileChange, by: appUser.name, agency: agency.name })
+        .from(childProfileChange)
+        .leftJoin(appUser, eq(appUser.id, childProfileChange.changedByUserId))
+        .leftJoin(agency, eq(agency.id, childProfileChange.changedByAgencyId))
+        .where(eq(childProfileChange.childId, childId));
+      // Newest save first; within a save, in the order of the form.
+      const place = (field: string) => profileFields.indexOf(field as (typeof profileFields)[number]);
+      return rows.sort(
+        (a, b) =>
+          b.change.changedAt.getTime() - a.change.changedAt.getTime() ||
+          place(a.change.field) - place(b.change.field),
+      );
     });
   }
 

@@ -16,8 +16,15 @@ import {
   isEntrySlug,
   missingHistory,
   moneyRows,
+  profileChangeRows,
 } from './presenters';
-import { type ProfileDetails, profileDetails, profileEntry, profileFields } from './schemas';
+import {
+  type ProfileDetails,
+  profileChangeReason,
+  profileDetails,
+  profileEntry,
+  profileFields,
+} from './schemas';
 
 type Form = Record<string, string | undefined>;
 type WithId = FastifyRequest<{ Params: { id: string } }>;
@@ -32,6 +39,7 @@ export function registerProfileRoutes(web: FastifyInstance, services: Services):
     const id = recordId(request);
     if (!id) return reply.callNotFound();
     const p = await profiles.get(request.ctx, id);
+    const changes = await profiles.changes(request.ctx, id);
     return reply.render('profiles/views/profile.njk', {
       pageTitle: 'Philomena profile',
       backLink: `/children/${id}`,
@@ -45,6 +53,7 @@ export function registerProfileRoutes(web: FastifyInstance, services: Services):
         ...k,
         entries: p.entries[k.kind].map((e) => ({ id: e.id, ...entryCells(e) })),
       })),
+      changeRows: profileChangeRows(changes),
       mayEdit: mayEdit(request),
     });
   });
@@ -135,9 +144,13 @@ export function registerProfileRoutes(web: FastifyInstance, services: Services):
       const form = (request.body ?? {}) as Form;
       const input = Object.fromEntries(profileFields.map((f) => [f, form[f] ?? ''])) as ProfileDetails;
       const parsed = profileDetails.safeParse(input);
-      if (!parsed.success)
-        return detailsPage(request, reply, form, formErrors(fieldErrorsOf(parsed.error)), 400);
-      await profiles.update(request.ctx, id, input);
+      const reason = profileChangeReason.safeParse(form.reason ?? '');
+      const errors = [
+        ...(parsed.success ? [] : fieldErrorsOf(parsed.error)),
+        ...(reason.success ? [] : fieldErrorsOf(reason.error).map((e) => ({ ...e, field: 'reason' }))),
+      ];
+      if (errors.length > 0) return detailsPage(request, reply, form, formErrors(errors), 400);
+      await profiles.update(request.ctx, id, input, form.reason);
       return reply.redirect(`/children/${id}/profile`, 303);
     },
   );

@@ -29,6 +29,9 @@ export const profileDetails = z.object({
 export type ProfileDetails = z.input<typeof profileDetails>;
 export const profileFields = Object.keys(profileDetails.shape) as (keyof ProfileDetails)[];
 
+/** "What has changed": optional, as carers update descriptions routinely. */
+export const profileChangeReason = optionalText(1000, 'What has changed');
+
 /** A phone number, UK by default; kept in international form (+447700900123). */
 const phoneNumber = z
   .string({ error: 'Enter the phone number' })

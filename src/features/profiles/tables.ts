@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { child } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
 import { appUser } from '../../platform/auth/tables';
 import { bytea } from '../../platform/db/columns';
 import { location } from '../locations/tables';
@@ -28,6 +29,31 @@ export const childProfile = pgTable('child_profile', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   updatedByUserId: uuid('updated_by_user_id').references(() => appUser.id),
 });
+
+/**
+ * One changed field of a profile's description and needs, per save: the old value is kept with who
+ * changed it. Carers update descriptions routinely, so the reason is optional.
+ */
+export const childProfileChange = pgTable(
+  'child_profile_change',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => child.id),
+    field: text('field').notNull(),
+    oldValue: text('old_value'),
+    newValue: text('new_value'),
+    reason: text('reason'),
+    changedByUserId: uuid('changed_by_user_id').references(() => appUser.id),
+    changedByAgencyId: uuid('changed_by_agency_id').references(() => agency.id),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('child_profile_change_child_idx').on(t.childId, t.changedAt),
+    check('child_profile_change_changes', sql`${t.oldValue} is distinct from ${t.newValue}`),
+  ],
+);
 
 export const profileEntryKinds = ['phone', 'social_media', 'associate', 'place'] as const;
 export type ProfileEntryKind = (typeof profileEntryKinds)[number];
