@@ -48,8 +48,8 @@ import { registerAdminUserRoutes } from './platform/auth/admin.routes';
 import { registerApiTokenApi } from './platform/auth/api.routes';
 import { registerAuthRoutes } from './platform/auth/routes';
 import { type DatabaseTiming, runWithDatabaseTiming } from './platform/db/timing';
-import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
 import { authorise, authoriseApi, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
+import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
 import { registerIdempotency } from './platform/http/idempotency';
 import { registerPageRoutes } from './platform/http/pages.routes';
 import { sendProblem } from './platform/http/problem';
@@ -121,8 +121,8 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     }
     return payload;
   });
-  app.decorateRequest('ctx', null as unknown as FastifyRequest['ctx']);
   app.decorateRequest('session', null);
+  app.decorateRequest('ctx', null as unknown as FastifyRequest['ctx']);
 
   await app.register(fastifyHelmet, {
     enableCSPNonces: true,

@@ -1,7 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
-import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
-import { child } from '../../platform/access/tables';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
@@ -27,7 +25,7 @@ export class ConcernsService {
   async raise(ctx: Context, childId: string, details: string): Promise<string> {
     requirePermission(ctx, 'concern:raise');
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       const now = ctx.clock.now();
       const [row] = await tx
@@ -85,7 +83,7 @@ export class ConcernsService {
   async forChild(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       return tx
         .select({

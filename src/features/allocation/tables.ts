@@ -74,5 +74,6 @@ export const allocation = pgTable(
     index('allocation_user_idx').on(t.userId).where(sql`${t.endedAt} is null`),
     index('allocation_team_idx').on(t.teamId).where(sql`${t.endedAt} is null`),
     index('allocation_subject_idx').on(t.subjectType, t.subjectId, t.allocatedAt),
+    index('allocation_child_idx').on(t.childId),
   ],
 );

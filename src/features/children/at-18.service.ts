@@ -1,6 +1,5 @@
 import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
 import { z } from 'zod';
-import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
 import { agency } from '../../platform/agencies/tables';
@@ -116,7 +115,7 @@ export class AtEighteenService {
   async status(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const c = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const c = await children.findVisibleChild(tx, ctx, childId);
       if (!c) throw new NotFoundError();
       const [by] = c.recordDecidedByUserId
         ? await tx.select({ name: appUser.name }).from(appUser).where(eq(appUser.id, c.recordDecidedByUserId))
@@ -130,7 +129,7 @@ export class AtEighteenService {
     requirePermission(ctx, 'child:close');
     const input = atEighteenDecision.parse(raw);
     await this.withTransaction(async (tx) => {
-      const c = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const c = await children.findVisibleChild(tx, ctx, childId);
       if (!c || !this.mayDecide(ctx, c)) throw new NotFoundError();
       if (c.recordStatus !== 'open') {
         throw new ConflictError('A decision has already been recorded for this child', 'decision');
@@ -148,6 +147,7 @@ export class AtEighteenService {
           'decision',
         );
       }
+      children.forgetChildren(tx);
       await tx
         .update(child)
         .set({
@@ -197,6 +197,7 @@ export class AtEighteenService {
         const isDue = today >= decisionDueFrom(c.dateOfBirth);
         if (!isDue || (!isBirthdayOrLater && c.turning18AlertedAt)) continue;
         const now = ctx.clock.now();
+        children.forgetChildren(tx);
         const marked = await tx
           .update(child)
           .set(

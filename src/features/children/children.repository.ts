@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
-import { accessRow, type GrantAccess } from '../../platform/access/child-access';
+import { accessRow, childVisibleTo, type GrantAccess } from '../../platform/access/child-access';
 import { child, childAccess } from '../../platform/access/tables';
 import { agency } from '../../platform/agencies/tables';
 import { appUser } from '../../platform/auth/tables';
+import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import { phoneticCodes } from './names';
 import { childAlias, childCorrection, childSearchName } from './tables';
@@ -20,6 +21,7 @@ export async function updateChild(
   id: string,
   values: Partial<typeof child.$inferInsert>,
 ): Promise<void> {
+  forgetChildren(tx);
   await tx.update(child).set(values).where(eq(child.id, id));
 }
 
@@ -39,6 +41,7 @@ export async function correctionsOf(tx: Tx, childId: string) {
 }
 
 export async function grantAccess(tx: Tx, grant: GrantAccess): Promise<void> {
+  forgetChildren(tx);
   await tx.insert(childAccess).values(accessRow(grant));
 }
 
@@ -74,12 +77,33 @@ export async function refreshSearchNames(tx: Tx, childId: string): Promise<void>
   );
 }
 
-export async function findChild(tx: Tx, id: string, visible: SQL) {
+/** Children already read in a transaction, by actor and id: a page's services check once. */
+const seen = new WeakMap<Tx, Map<string, ChildRow | null>>();
+
+/**
+ * The child if the actor may see it (DESIGN §5), else null. Within one transaction the answer is
+ * kept, so a page that gathers ten services' records about one child checks access once; any
+ * write to the child forgets it.
+ */
+export async function findVisibleChild(tx: Tx, ctx: Context, id: string): Promise<ChildRow | null> {
+  const key = `${ctx.actor?.userId ?? ''}:${ctx.actor?.agencyId ?? ''}:${ctx.permissions.has('child:view')}:${id}`;
+  let known = seen.get(tx);
+  if (known?.has(key)) return known.get(key) ?? null;
   const [row] = await tx
     .select()
     .from(child)
-    .where(and(eq(child.id, id), visible));
+    .where(and(eq(child.id, id), childVisibleTo(ctx, child.id)));
+  if (!known) {
+    known = new Map();
+    seen.set(tx, known);
+  }
+  known.set(key, row ?? null);
   return row ?? null;
+}
+
+/** After a write to a child, later reads in the transaction go to the database again. */
+export function forgetChildren(tx: Tx): void {
+  seen.delete(tx);
 }
 
 export async function aliasesOf(tx: Tx, childId: string) {

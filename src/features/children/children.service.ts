@@ -147,7 +147,7 @@ export class ChildrenService {
         ? await this.locations.resolve({ name: value, postcode: value })
         : null;
     await this.withTransaction(async (tx) => {
-      const found = await repo.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await repo.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       const oldValue = asHistory(found[field]);
       const newValue = asHistory(value);
@@ -187,7 +187,7 @@ export class ChildrenService {
   async corrections(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const found = await repo.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await repo.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       return repo.correctionsOf(tx, childId);
     });
@@ -197,7 +197,7 @@ export class ChildrenService {
   async get(ctx: Context, id: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const row = await repo.findChild(tx, id, childVisibleTo(ctx, child.id));
+      const row = await repo.findVisibleChild(tx, ctx, id);
       if (!row) throw new NotFoundError();
       const aliases = await repo.aliasesOf(tx, id);
       await recordAudit(tx, ctx, { action: 'child.view', subjectType: 'child', subjectId: id, childId: id });

@@ -171,78 +171,82 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const id = recordId(request);
       if (!id) return reply.callNotFound();
-      const c = await children.get(request.ctx, id);
-      const episodes = await services.episodes.listForChild(request.ctx, id);
-      const flags = await services.flags.forChild(request.ctx, id);
-      const placed = await services.placements.currentFor(request.ctx, id);
-      const chronology = await services.episodes.chronology(request.ctx, id);
-      const concerns = await services.concerns.forChild(request.ctx, id);
-      const seen = await services.sightings.forChild(request.ctx, id);
-      const risk = await services.episodes.currentRisk(request.ctx, id);
-      const screening = await services.screening.summary(request.ctx, id);
-      const openNotices = await services.notices.openForChild(request.ctx, id);
-      const whoCanSee = await services.sharing.whoCanSee(request.ctx, id);
-      const shares = await services.sharing.openShares(request.ctx, id);
-      const at18 = await services.atEighteen.status(request.ctx, id);
-      const corrections = await children.corrections(request.ctx, id);
-      const events = [
-        ...chronology,
-        ...seen.map((x) => ({
-          at: x.seenAt,
-          title: `Seen by staff of ${x.organisation}`,
-          detail: x.place,
-          href: null,
-        })),
-        ...concerns.map((n) => ({
-          at: n.raisedAt,
-          title: `Concern raised by ${n.agencyName}`,
-          detail: n.details,
-          href: null,
-        })),
-      ].sort((a, b) => b.at.getTime() - a.at.getTime());
-      return reply.render('children/views/child.njk', {
-        timeline: timelineItems(events),
-        flags,
-        riskRows: riskRows({
-          childId: id,
-          risk,
-          screening,
-          notices: openNotices,
+      // One transaction for everything the page shows: one snapshot, one round of BEGIN and COMMIT.
+      const page = await services.withTransaction(async () => {
+        const c = await children.get(request.ctx, id);
+        const episodes = await services.episodes.listForChild(request.ctx, id);
+        const flags = await services.flags.forChild(request.ctx, id);
+        const placed = await services.placements.currentFor(request.ctx, id);
+        const chronology = await services.episodes.chronology(request.ctx, id);
+        const concerns = await services.concerns.forChild(request.ctx, id);
+        const seen = await services.sightings.forChild(request.ctx, id);
+        const risk = await services.episodes.currentRisk(request.ctx, id);
+        const screening = await services.screening.summary(request.ctx, id);
+        const openNotices = await services.notices.openForChild(request.ctx, id);
+        const whoCanSee = await services.sharing.whoCanSee(request.ctx, id);
+        const shares = await services.sharing.openShares(request.ctx, id);
+        const at18 = await services.atEighteen.status(request.ctx, id);
+        const corrections = await children.corrections(request.ctx, id);
+        const events = [
+          ...chronology,
+          ...seen.map((x) => ({
+            at: x.seenAt,
+            title: `Seen by staff of ${x.organisation}`,
+            detail: x.place,
+            href: null,
+          })),
+          ...concerns.map((n) => ({
+            at: n.raisedAt,
+            title: `Concern raised by ${n.agencyName}`,
+            detail: n.details,
+            href: null,
+          })),
+        ].sort((a, b) => b.at.getTime() - a.at.getTime());
+        return {
+          timeline: timelineItems(events),
           flags,
-          now: services.clock.now(),
-          mayScreen: request.ctx.permissions.has('screening:record'),
-        }),
-        placementRows: placed ? placementRows(placed) : null,
-        placementId: placed?.id ?? null,
-        mayPlace: request.ctx.permissions.has('placement:record'),
-        mayRaiseConcern: request.ctx.permissions.has('concern:raise'),
-        mayRaiseNotice: request.ctx.permissions.has('notice:raise'),
-        allocationPanel: await allocationPanel(services, request.ctx, 'child', id),
-        mayShare: request.ctx.permissions.has('child:share'),
-        maySubjectAccess: request.ctx.permissions.has('child:subject-access'),
-        accessRows: whoCanSee.map((w) => [
-          { text: w.person ? `${w.person}, ${w.agency}` : w.agency },
-          { text: w.why },
-          { text: formatDate(w.validFrom) },
-          { text: w.validTo ? formatDateTime(w.validTo) : 'No end' },
-        ]),
-        shares: shares.map((sh) => ({ id: sh.id, agency: sh.agency, until: formatDateTime(sh.validTo) })),
-        episodeRows: episodeListRows(episodes),
-        hasOpenEpisode: episodes.some((e) => e.endedAt === null),
-        mayReport: request.ctx.permissions.has('episode:report') && at18.status === 'open',
-        // Shown once the decision at 18 is due, and for good once it is made.
-        at18: at18.due || at18.status !== 'open' ? at18 : null,
-        at18Rows: atEighteenRows(at18),
-        mayDecideAt18: at18.due && at18.mayDecide,
-        // The page title never carries the child's name: titles end up in browser history.
-        pageTitle: 'Child record',
-        backLink: '/children',
-        child: c,
-        summaryRows: childSummaryRows(c, services.clock.now()),
-        identifierRows: identifierRows(c),
-        mayCorrect: request.ctx.permissions.has('child:correct'),
-        correctionRows: childCorrectionRows(corrections),
+          riskRows: riskRows({
+            childId: id,
+            risk,
+            screening,
+            notices: openNotices,
+            flags,
+            now: services.clock.now(),
+            mayScreen: request.ctx.permissions.has('screening:record'),
+          }),
+          placementRows: placed ? placementRows(placed) : null,
+          placementId: placed?.id ?? null,
+          mayPlace: request.ctx.permissions.has('placement:record'),
+          mayRaiseConcern: request.ctx.permissions.has('concern:raise'),
+          mayRaiseNotice: request.ctx.permissions.has('notice:raise'),
+          allocationPanel: await allocationPanel(services, request.ctx, 'child', id),
+          mayShare: request.ctx.permissions.has('child:share'),
+          maySubjectAccess: request.ctx.permissions.has('child:subject-access'),
+          accessRows: whoCanSee.map((w) => [
+            { text: w.person ? `${w.person}, ${w.agency}` : w.agency },
+            { text: w.why },
+            { text: formatDate(w.validFrom) },
+            { text: w.validTo ? formatDateTime(w.validTo) : 'No end' },
+          ]),
+          shares: shares.map((sh) => ({ id: sh.id, agency: sh.agency, until: formatDateTime(sh.validTo) })),
+          episodeRows: episodeListRows(episodes),
+          hasOpenEpisode: episodes.some((e) => e.endedAt === null),
+          mayReport: request.ctx.permissions.has('episode:report') && at18.status === 'open',
+          // Shown once the decision at 18 is due, and for good once it is made.
+          at18: at18.due || at18.status !== 'open' ? at18 : null,
+          at18Rows: atEighteenRows(at18),
+          mayDecideAt18: at18.due && at18.mayDecide,
+          // The page title never carries the child's name: titles end up in browser history.
+          pageTitle: 'Child record',
+          backLink: '/children',
+          child: c,
+          summaryRows: childSummaryRows(c, services.clock.now()),
+          identifierRows: identifierRows(c),
+          mayCorrect: request.ctx.permissions.has('child:correct'),
+          correctionRows: childCorrectionRows(corrections),
+        };
       });
+      return reply.render('children/views/child.njk', page);
     },
   );
 }

@@ -1,8 +1,6 @@
 import { desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
-import { child } from '../../platform/access/tables';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
@@ -69,7 +67,7 @@ export class ChronologyService {
     requirePermission(ctx, 'child:view');
     const { note } = newCaseNote.parse(raw);
     await this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       const [row] = await tx
         .insert(caseNote)

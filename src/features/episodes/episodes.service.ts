@@ -77,7 +77,7 @@ export class EpisodesService {
     const lastSeen = await this.place(input.lastSeenLocation, input.lastSeenPostcode);
     try {
       return await this.withTransaction(async (tx) => {
-        const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+        const found = await children.findVisibleChild(tx, ctx, childId);
         if (!found) throw new NotFoundError();
         // Lantern is for children: once the record is handed over or closed at 18 it takes no new episodes.
         if (found.recordStatus !== 'open') {
@@ -263,7 +263,7 @@ export class EpisodesService {
   async currentRisk(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       const open = await repo.openEpisodeRowOf(tx, childId);
       if (!open) return null;
@@ -276,7 +276,7 @@ export class EpisodesService {
   async chronology(ctx: Context, childId: string): Promise<ChronologyEvent[]> {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       const rows = await repo.chronologyOf(tx, childId);
       const events: ChronologyEvent[] = [];
@@ -328,7 +328,7 @@ export class EpisodesService {
   async listForChild(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       return repo.episodesOfChild(tx, childId);
     });

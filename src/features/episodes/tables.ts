@@ -150,6 +150,7 @@ export const returnInterview = pgTable(
   (t) => [
     index('return_interview_queue_idx').on(t.ownerAgencyId, t.status, t.dueAt),
     index('return_interview_assigned_idx').on(t.assignedAgencyId, t.status, t.dueAt),
+    index('return_interview_child_idx').on(t.childId, t.dueAt),
     check(
       'return_interview_status_known',
       sql`${t.status} in ('due', 'offered', 'accepted', 'declined', 'held')`,

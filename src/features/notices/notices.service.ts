@@ -151,7 +151,7 @@ export class NoticesService {
     const now = ctx.clock.now();
     let area = input.areaAuthorityCode ?? null;
     if (input.childId) {
-      const found = await children.findChild(tx, input.childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, input.childId);
       if (!found) throw new NotFoundError();
       const placed = await this.placements.current(tx, input.childId);
       area ??= placed?.hostAuthorityCode ?? found.responsibleAuthorityCode ?? null;
@@ -302,7 +302,7 @@ export class NoticesService {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
       const n = await this.visibleNotice(tx, ctx, id);
-      const about = n.childId ? await children.findChild(tx, n.childId, childVisibleTo(ctx, child.id)) : null;
+      const about = n.childId ? await children.findVisibleChild(tx, ctx, n.childId) : null;
       const [raisedBy] = await tx
         .select({ name: agency.name })
         .from(agency)

@@ -1,8 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Config } from '../../config';
-import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
-import { child } from '../../platform/access/tables';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
@@ -54,7 +52,7 @@ export class PlacementsService {
         ? await this.locations.resolve({ name: p.postcode, postcode: p.postcode })
         : null;
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       const [home] = p.homeId
         ? await tx.select().from(childrensHome).where(eq(childrensHome.id, p.homeId))
@@ -145,7 +143,7 @@ export class PlacementsService {
   async end(ctx: Context, childId: string, placementId: string, endDate: string): Promise<void> {
     requirePermission(ctx, 'placement:record');
     await this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       const [row] = await tx
         .select()
@@ -183,7 +181,7 @@ export class PlacementsService {
   async historyFor(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       return tx
         .select()
@@ -213,7 +211,7 @@ export class PlacementsService {
   async currentFor(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       return this.current(tx, childId);
     });

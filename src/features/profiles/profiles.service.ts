@@ -1,7 +1,5 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
-import { child } from '../../platform/access/tables';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import { appUser } from '../../platform/auth/tables';
@@ -57,7 +55,7 @@ export class ProfilesService {
   ) {}
 
   private async visibleChild(tx: Tx, ctx: Context, childId: string) {
-    const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+    const found = await children.findVisibleChild(tx, ctx, childId);
     if (!found) throw new NotFoundError();
     return found;
   }

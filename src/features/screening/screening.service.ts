@@ -2,7 +2,6 @@ import { and, asc, desc, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
-import { child } from '../../platform/access/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
@@ -62,7 +61,7 @@ export class ScreeningService {
   ) {}
 
   private async visibleChild(tx: Tx, ctx: Context, childId: string) {
-    const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+    const found = await children.findVisibleChild(tx, ctx, childId);
     if (!found) throw new NotFoundError();
     return found;
   }

@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child, childAccess } from '../../platform/access/tables';
 import { agency } from '../../platform/agencies/tables';
@@ -86,7 +85,7 @@ export class SharingService {
   ) {}
 
   private async visibleChild(tx: Tx, ctx: Context, childId: string) {
-    const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+    const found = await children.findVisibleChild(tx, ctx, childId);
     if (!found) throw new NotFoundError();
     return found;
   }

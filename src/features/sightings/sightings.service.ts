@@ -1,9 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
-import { child } from '../../platform/access/tables';
 import { findLocalAuthority } from '../../platform/agencies/reference-data';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
@@ -255,7 +253,7 @@ export class SightingsService {
         .where(and(eq(sighting.id, id), inActorArea(ctx)));
       if (!row) throw new NotFoundError();
       const linked = row.sighting.childId
-        ? await children.findChild(tx, row.sighting.childId, childVisibleTo(ctx, child.id))
+        ? await children.findVisibleChild(tx, ctx, row.sighting.childId)
         : null;
       await recordAudit(tx, ctx, {
         action: 'sighting.view',
@@ -272,7 +270,7 @@ export class SightingsService {
     requirePermission(ctx, 'notice:triage');
     await this.withTransaction(async (tx) => {
       const row = await this.untriaged(tx, ctx, id);
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found)
         throw new ValidationError([{ field: 'childId', message: 'Select a child from the search results' }]);
       await tx
@@ -315,7 +313,7 @@ export class SightingsService {
   async forChild(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
-      const found = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
       return tx
         .select({

@@ -1,7 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
-import { child } from '../../platform/access/tables';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import { auditEvent } from '../../platform/audit/tables';
@@ -47,7 +45,7 @@ export class SubjectAccessService {
   async export(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:subject-access');
     return this.withTransaction(async (tx) => {
-      const c = await children.findChild(tx, childId, childVisibleTo(ctx, child.id));
+      const c = await children.findVisibleChild(tx, ctx, childId);
       if (!c) throw new NotFoundError();
       const aliases = await children.aliasesOf(tx, childId);
       const sections: Section[] = [];

@@ -67,6 +67,7 @@ export const child = pgTable(
     check('child_handed_over_to', sql`${t.recordStatus} <> 'handed_over' or ${t.handedOverTo} is not null`),
     check('child_upn_form', sql`${t.upn} is null or ${t.upn} ~ '^([A-Z][0-9]{11}[0-9A-Z]|UN[1-5])$'`),
     index('child_dob_idx').on(t.dateOfBirth),
+    index('child_responsible_idx').on(t.responsibleAuthorityCode),
     index('child_upn_idx').on(t.upn),
     index('child_la_id_idx').on(t.localAuthorityChildId),
     index('child_police_id_idx').on(t.policePersonId),
