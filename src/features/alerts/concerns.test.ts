@@ -66,7 +66,7 @@ describe('a children’s home raises a concern', () => {
     // It is a child concern notice too, in the MASH queue of the area where the child lives.
     const northSocial = await contextFor(t, 'neighbour.social@lantern.invalid');
     const queued = await t.services.notices.queue(northSocial);
-    expect(queued.map((q) => q.notice.whatHappened)).toContain(
+    expect(queued.rows.map((q) => q.notice.whatHappened)).toContain(
       'Picked up late at night by an adult in a car',
     );
 

@@ -166,14 +166,24 @@ export function registerNoticeApi(api: FastifyInstance, services: Services): voi
         summary:
           'The MASH queue of your areas: notices waiting for a decision, soonest deadline first, or with decided=true the most recently decided',
         tags,
-        querystring: z.object({ decided: z.enum(['true', 'false']).optional() }),
-        response: { 200: z.object({ notices: z.array(queueEntry) }), ...problemResponses },
+        querystring: z.object({
+          decided: z.enum(['true', 'false']).optional(),
+          after: z.string().max(200).optional().describe('The `next` cursor of the page before'),
+        }),
+        response: {
+          200: z.object({ notices: z.array(queueEntry), next: z.string().nullable() }),
+          ...problemResponses,
+        },
       },
     },
     async (request) => {
-      const queue = await notices.queue(request.ctx, { decided: request.query.decided === 'true' });
+      const queue = await notices.queue(request.ctx, {
+        decided: request.query.decided === 'true',
+        ...(request.query.after ? { after: request.query.after } : {}),
+      });
       return {
-        notices: queue.map((q) => ({
+        next: queue.next,
+        notices: queue.rows.map((q) => ({
           id: q.notice.id,
           child: q.child,
           unidentifiedDescription: q.notice.unidentifiedDescription,

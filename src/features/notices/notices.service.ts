@@ -12,6 +12,7 @@ import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
 import type { PlacementsService } from '../placements/placements.service';
@@ -229,8 +230,19 @@ export class NoticesService {
   }
 
   /** The MASH queue: notices of the actor's areas not yet decided, soonest deadline first. */
-  async queue(ctx: Context, options: { decided?: boolean } = {}) {
+  /**
+   * The MASH queue, a page at a time: undecided notices soonest due first, or decided ones most
+   * recent first. `after` is the cursor of the page before.
+   */
+  async queue(ctx: Context, options: { decided?: boolean; after?: string } = {}) {
     requirePermission(ctx, 'notice:triage');
+    const cursor = decodeCursor(options.after, 2);
+    const key = options.decided ? notice.decidedAt : notice.decisionDueAt;
+    const from = cursor
+      ? options.decided
+        ? sql`(${key}, ${notice.id}) < (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)`
+        : sql`(${key}, ${notice.id}) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)`
+      : undefined;
     return this.withTransaction(async (tx) => {
       const rows = await tx
         .select({
@@ -248,12 +260,24 @@ export class NoticesService {
           and(
             mashAreasOf(ctx),
             options.decided ? sql`${notice.decidedAt} is not null` : isNull(notice.decidedAt),
+            from,
           ),
         )
-        .orderBy(options.decided ? desc(notice.decidedAt) : asc(notice.decisionDueAt))
-        .limit(200);
+        .orderBy(
+          ...(options.decided
+            ? [desc(notice.decidedAt), desc(notice.id)]
+            : [asc(notice.decisionDueAt), asc(notice.id)]),
+        )
+        .limit(PAGE_SIZE + 1);
       await recordAudit(tx, ctx, { action: 'notice.queue', subjectType: 'notice' });
-      return rows.map((r) => ({ ...r, child: r.childVisible ? r.child : null }));
+      return pageOf(
+        rows.map((r) => ({ ...r, child: r.childVisible ? r.child : null })),
+        PAGE_SIZE,
+        (r) => [
+          (options.decided ? r.notice.decidedAt : r.notice.decisionDueAt)?.toISOString() ?? null,
+          r.notice.id,
+        ],
+      );
     });
   }
 

@@ -54,9 +54,9 @@ describe('raising a notice', () => {
     expect(n?.areaAuthorityCode).toBe('E08000035');
     // Until it is prioritised it is due as if red: four hours.
     expect(n?.decisionDueAt.toISOString()).toBe('2026-09-01T13:00:00.000Z');
-    expect((await t.services.notices.queue(leedsPolice)).map((q) => q.notice.id)).toContain(id);
-    expect((await t.services.notices.queue(leedsSocial)).map((q) => q.notice.id)).toContain(id);
-    expect((await t.services.notices.queue(northPolice)).map((q) => q.notice.id)).not.toContain(id);
+    expect((await t.services.notices.queue(leedsPolice)).rows.map((q) => q.notice.id)).toContain(id);
+    expect((await t.services.notices.queue(leedsSocial)).rows.map((q) => q.notice.id)).toContain(id);
+    expect((await t.services.notices.queue(northPolice)).rows.map((q) => q.notice.id)).not.toContain(id);
     await expect(t.services.notices.get(northSocial, id)).rejects.toThrow('Not found');
     // The police of the area are alerted at once (the raiser's own agency is not).
     expect(await alertsFor(id, 'notice-raised')).toEqual([
@@ -87,9 +87,9 @@ describe('raising a notice', () => {
       whatHappened: 'Found with cash and two phones',
       source: 'Carer',
     });
-    expect((await t.services.notices.queue(northSocial)).map((q) => q.notice.id)).toContain(id);
-    expect((await t.services.notices.queue(northPolice)).map((q) => q.notice.id)).toContain(id);
-    expect((await t.services.notices.queue(leedsSocial)).map((q) => q.notice.id)).not.toContain(id);
+    expect((await t.services.notices.queue(northSocial)).rows.map((q) => q.notice.id)).toContain(id);
+    expect((await t.services.notices.queue(northPolice)).rows.map((q) => q.notice.id)).toContain(id);
+    expect((await t.services.notices.queue(leedsSocial)).rows.map((q) => q.notice.id)).not.toContain(id);
     // The placing authority still sees the notice it raised.
     expect((await t.services.notices.get(leedsSocial, id)).notice.id).toBe(id);
   });
@@ -117,7 +117,7 @@ describe('raising a notice', () => {
       source: 'Hotel night manager',
       areaAuthorityCode: 'E08000035',
     });
-    const queued = (await t.services.notices.queue(leedsSocial)).find((q) => q.notice.id === id);
+    const queued = (await t.services.notices.queue(leedsSocial)).rows.find((q) => q.notice.id === id);
     expect(queued?.child).toBeNull();
     expect(queued?.notice.unidentifiedDescription).toContain('long dark hair');
   });
@@ -167,7 +167,7 @@ describe('the joint decision', () => {
       tx.select().from(noticeDecision).where(eq(noticeDecision.noticeId, id)),
     );
     expect(pending?.finalAt).toBeNull();
-    expect((await t.services.notices.queue(leedsSocial)).map((q) => q.notice.id)).toContain(id);
+    expect((await t.services.notices.queue(leedsSocial)).rows.map((q) => q.notice.id)).toContain(id);
     // The same agency cannot confirm its own proposal.
     await expect(t.services.notices.confirm(leedsPolice, id)).rejects.toThrow(
       'a social care practitioner must confirm',
@@ -181,7 +181,7 @@ describe('the joint decision', () => {
     );
     expect(final?.finalAt).not.toBeNull();
     expect(final?.outcomeLabel).toBe('Strategy discussion');
-    expect((await t.services.notices.queue(leedsSocial)).map((q) => q.notice.id)).not.toContain(id);
+    expect((await t.services.notices.queue(leedsSocial)).rows.map((q) => q.notice.id)).not.toContain(id);
     await expect(
       t.services.notices.propose(leedsSocial, id, { outcomeCode: 'nfa', rationale: 'Changed our minds' }),
     ).rejects.toThrow('already been decided');

@@ -5,7 +5,7 @@ import type { NoticesService } from './notices.service';
 import { categoryNames, priorityNames } from './schemas';
 import { type NoticeCategory, noticeCategories, type Priority } from './tables';
 
-type Queue = Awaited<ReturnType<NoticesService['queue']>>;
+type Queue = Awaited<ReturnType<NoticesService['queue']>>['rows'];
 type Detail = Awaited<ReturnType<NoticesService['get']>>;
 
 const tagClass: Record<Priority, string> = {

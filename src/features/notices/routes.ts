@@ -103,12 +103,20 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
   // ---- The MASH queue ---------------------------------------------------------------------------
 
   web.get('/mash', { config: { access: 'notice:triage' } }, async (request, reply) => {
-    const decided = (request.query as Record<string, string> | undefined)?.show === 'decided';
-    const queue = await notices.queue(request.ctx, { decided });
+    const query = (request.query ?? {}) as Record<string, string>;
+    const decided = query.show === 'decided';
+    const queue = await notices.queue(request.ctx, {
+      decided,
+      ...(query.after ? { after: query.after } : {}),
+    });
     return reply.render('notices/views/queue.njk', {
       pageTitle: decided ? 'Decided notices' : 'MASH queue',
       decided,
-      rows: queueRows(queue, services.clock.now()),
+      rows: queueRows(queue.rows, services.clock.now()),
+      nextHref: queue.next
+        ? `/mash?${new URLSearchParams({ ...(decided ? { show: 'decided' } : {}), after: queue.next })}`
+        : null,
+      firstHref: query.after ? (decided ? '/mash?show=decided' : '/mash') : null,
     });
   });
 

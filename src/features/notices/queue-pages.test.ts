@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
+import { contextFor } from '../../../test/support/contexts';
+import { PAGE_SIZE } from '../../platform/http/pagination';
+import { seedScale } from '../../synth/scale';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+  t.clock.set('2026-11-26T12:00:00Z');
+  // A force area's worth of undecided notices: every other episode of the last few days has one.
+  await seedScale(t.database, t.services.withTransaction, t.clock, {
+    children: 1_500,
+    episodes: 3_000,
+    authorities: 'force',
+    years: 0.01,
+    homesPerAuthority: 2,
+    noticeEvery: 2,
+  });
+}, 120_000);
+afterAll(async () => {
+  await t.close();
+});
+
+const noticeLinks = (html: string) =>
+  [...html.matchAll(/href="\/notices\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+
+describe('the MASH queue at force scale', () => {
+  it('loads one page at a time, soonest due first, and the next page follows on without overlap', async () => {
+    const police = await contextFor(t, 'police.mash@lantern.invalid');
+    const first = await t.services.notices.queue(police);
+    expect(first.rows).toHaveLength(PAGE_SIZE);
+    expect(first.next).not.toBeNull();
+    const second = await t.services.notices.queue(police, { after: first.next ?? '' });
+    expect(second.rows).toHaveLength(PAGE_SIZE);
+    const due = [...first.rows, ...second.rows].map((r) => r.notice.decisionDueAt.getTime());
+    expect(due).toEqual([...due].sort((a, b) => a - b));
+    const ids = new Set([...first.rows, ...second.rows].map((r) => r.notice.id));
+    expect(ids.size).toBe(2 * PAGE_SIZE);
+
+    const b = new Browser(t.app);
+    await b.signIn('police.mash@lantern.invalid');
+    const page = await b.get('/mash');
+    expect(noticeLinks(page.body)).toHaveLength(PAGE_SIZE);
+    const next = /href="(\/mash\?after=[^"]+)"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toBeDefined();
+    const following = await b.get(next ?? '');
+    expect(noticeLinks(following.body)).toEqual(second.rows.map((r) => r.notice.id));
+    expect(following.body).toContain('First page');
+
+    expect((await b.get('/mash?after=not-ours')).statusCode).toBe(400);
+  });
+
+  it('pages the API the same way', async () => {
+    const { token } = await t.services.apiTokens.create(
+      await contextFor(t, 'police.mash@lantern.invalid'),
+      'pages',
+    );
+    const auth = { authorization: `Bearer ${token}` };
+    const one = (await t.app.inject({ url: '/api/v1/notices', headers: auth })).json();
+    expect(one.notices).toHaveLength(PAGE_SIZE);
+    const two = (
+      await t.app.inject({ url: `/api/v1/notices?after=${encodeURIComponent(one.next)}`, headers: auth })
+    ).json();
+    expect(two.notices[0].id).not.toBe(one.notices[0].id);
+    const bad = await t.app.inject({ url: '/api/v1/notices?after=nonsense', headers: auth });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+  });
+});
