@@ -85,7 +85,7 @@ describe('entered in error', () => {
     const queue = await t.services.returnInterviews.queue(
       await contextFor(t, 'missing.lead@lantern.invalid'),
     );
-    expect(queue.map((q) => q.interview.episodeId)).not.toContain(wrong);
+    expect(queue.rows.map((q) => q.interview.episodeId)).not.toContain(wrong);
   });
 
   it('frees the child for a new open episode when an open one was a mistake', async () => {

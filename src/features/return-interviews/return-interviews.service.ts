@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
@@ -10,6 +10,7 @@ import type { WithTransaction } from '../../platform/db/transaction';
 import { type DraftsService, draftKey } from '../../platform/drafts/drafts.service';
 import type { DraftFields } from '../../platform/drafts/tables';
 import { ConflictError, NotFoundError } from '../../platform/http/errors';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import type { AlertsService } from '../alerts/alerts.service';
 import { episode, returnInterview } from '../episodes/tables';
 import type { RecordInterview } from './schemas';
@@ -123,11 +124,23 @@ export class ReturnInterviewsService {
     });
   }
 
-  /** The actor's agency's open interviews, soonest due first, so overdue ones lead. */
-  async queue(ctx: Context) {
+  /**
+   * The actor's agency's open interviews, a page at a time, soonest due first so overdue ones lead;
+   * with how many are overdue in all.
+   */
+  async queue(ctx: Context, options: { after?: string } = {}) {
     requirePermission(ctx, 'return-interview:record');
     const agencyId = ctx.actor.agencyId;
+    const cursor = decodeCursor(options.after, 2);
     return this.withTransaction(async (tx) => {
+      const open = and(
+        or(eq(returnInterview.assignedAgencyId, agencyId), eq(returnInterview.ownerAgencyId, agencyId)),
+        inArray(returnInterview.status, ['due', 'offered', 'accepted']),
+        isNull(episode.enteredInErrorAt),
+        // A record handed over or closed at 18 leaves the queue.
+        eq(child.recordStatus, 'open'),
+        childVisibleTo(ctx, child.id),
+      );
       const rows = await tx
         .select({ interview: returnInterview, child, episodeKind: episode.kind, endedAt: episode.endedAt })
         .from(returnInterview)
@@ -135,18 +148,25 @@ export class ReturnInterviewsService {
         .innerJoin(episode, eq(episode.id, returnInterview.episodeId))
         .where(
           and(
-            or(eq(returnInterview.assignedAgencyId, agencyId), eq(returnInterview.ownerAgencyId, agencyId)),
-            inArray(returnInterview.status, ['due', 'offered', 'accepted']),
-            isNull(episode.enteredInErrorAt),
-            // A record handed over or closed at 18 leaves the queue.
-            eq(child.recordStatus, 'open'),
-            childVisibleTo(ctx, child.id),
+            open,
+            cursor
+              ? sql`(${returnInterview.dueAt}, ${returnInterview.id}) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)`
+              : undefined,
           ),
         )
-        .orderBy(asc(returnInterview.dueAt))
-        .limit(200);
+        .orderBy(asc(returnInterview.dueAt), asc(returnInterview.id))
+        .limit(PAGE_SIZE + 1);
+      const [overdue] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(returnInterview)
+        .innerJoin(child, eq(child.id, returnInterview.childId))
+        .innerJoin(episode, eq(episode.id, returnInterview.episodeId))
+        .where(and(open, lt(returnInterview.dueAt, ctx.clock.now())));
       await recordAudit(tx, ctx, { action: 'return-interview.queue', subjectType: 'return_interview' });
-      return rows;
+      return {
+        ...pageOf(rows, PAGE_SIZE, (r) => [r.interview.dueAt.toISOString(), r.interview.id]),
+        overdue: Number(overdue?.n ?? 0),
+      };
     });
   }
 

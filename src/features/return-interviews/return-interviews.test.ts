@@ -36,7 +36,11 @@ describe('return interviews', () => {
     const overdue = await returnedChild('Overdue', '2026-05-05T09:00:00Z');
     const worker = await contextFor(t, 'return.worker@lantern.invalid');
     const queue = await t.services.returnInterviews.queue(worker);
-    expect(queue.map((r) => r.interview.id)).toEqual([overdue.returnInterviewId, later.returnInterviewId]);
+    expect(queue.rows.map((r) => r.interview.id)).toEqual([
+      overdue.returnInterviewId,
+      later.returnInterviewId,
+    ]);
+    expect(queue.overdue).toBe(1);
 
     const browser = new Browser(t.app);
     await browser.signIn('return.worker@lantern.invalid');
@@ -84,7 +88,7 @@ describe('return interviews', () => {
       whyLeft: 'Argument at the home',
       interviewerIndependent: true,
     });
-    expect((await t.services.returnInterviews.queue(worker)).map((r) => r.interview.id)).not.toContain(
+    expect((await t.services.returnInterviews.queue(worker)).rows.map((r) => r.interview.id)).not.toContain(
       returnInterviewId,
     );
   });
@@ -122,7 +126,7 @@ describe('return interviews', () => {
     expect(accepted.body).not.toContain('The interview has been offered');
     expect(accepted.body).toContain('The interview was held');
     const worker = await contextFor(t, 'return.worker@lantern.invalid');
-    const queued = (await t.services.returnInterviews.queue(worker)).find(
+    const queued = (await t.services.returnInterviews.queue(worker)).rows.find(
       (r) => r.interview.id === returnInterviewId,
     );
     expect(queued?.interview.status).toBe('accepted');

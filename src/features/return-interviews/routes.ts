@@ -59,11 +59,14 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
   type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
   web.get('/return-interviews', { config: { access: 'return-interview:record' } }, async (request, reply) => {
-    const rows = await returnInterviews.queue(request.ctx);
+    const after = ((request.query ?? {}) as Record<string, string>).after;
+    const queue = await returnInterviews.queue(request.ctx, after ? { after } : {});
     return reply.render('return-interviews/views/queue.njk', {
       pageTitle: 'Return interviews',
-      rows: queueRows(rows, services.clock.now()),
-      overdue: rows.filter((r) => r.interview.dueAt < services.clock.now()).length,
+      rows: queueRows(queue.rows, services.clock.now()),
+      overdue: queue.overdue,
+      nextHref: queue.next ? `/return-interviews?${new URLSearchParams({ after: queue.next })}` : null,
+      firstHref: after ? '/return-interviews' : null,
     });
   });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
-import { contextFor } from '../../../test/support/contexts';
-import { PAGE_SIZE } from '../../platform/http/pagination';
-import { seedScale } from '../../synth/scale';
+import { PAGE_SIZE } from '../../src/platform/http/pagination';
+import { seedScale } from '../../src/synth/scale';
+import { Browser, buildTestApp, type TestApp } from '../support/app';
+import { contextFor } from '../support/contexts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -66,5 +66,26 @@ describe('the MASH queue at force scale', () => {
     const bad = await t.app.inject({ url: '/api/v1/notices?after=nonsense', headers: auth });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
+  });
+});
+
+describe('the return-interview queue at force scale', () => {
+  it('loads one page at a time, with the count of overdue interviews over all pages', async () => {
+    const lead = await contextFor(t, 'missing.lead@lantern.invalid');
+    const first = await t.services.returnInterviews.queue(lead);
+    expect(first.rows).toHaveLength(PAGE_SIZE);
+    const second = await t.services.returnInterviews.queue(lead, { after: first.next ?? '' });
+    expect(second.rows.length).toBeGreaterThan(0);
+    expect(second.rows[0]?.interview.dueAt.getTime()).toBeGreaterThanOrEqual(
+      first.rows.at(-1)?.interview.dueAt.getTime() ?? 0,
+    );
+    const overdueOnFirst = first.rows.filter((r) => r.interview.dueAt < t.clock.now()).length;
+    expect(first.overdue).toBeGreaterThanOrEqual(overdueOnFirst);
+
+    const b = new Browser(t.app);
+    await b.signIn('missing.lead@lantern.invalid');
+    const page = await b.get('/return-interviews');
+    expect([...page.body.matchAll(/href="\/return-interviews\/[0-9a-f-]{36}"/g)]).toHaveLength(PAGE_SIZE);
+    expect(page.body).toContain('Next page');
   });
 });
