@@ -1,4 +1,7 @@
+import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childVisibleTo } from '../../src/platform/access/child-access';
+import { child } from '../../src/platform/access/tables';
 import { PAGE_SIZE } from '../../src/platform/http/pagination';
 import { seedScale } from '../../src/synth/scale';
 import { Browser, buildTestApp, type TestApp } from '../support/app';
@@ -87,5 +90,24 @@ describe('the return-interview queue at force scale', () => {
     const page = await b.get('/return-interviews');
     expect([...page.body.matchAll(/href="\/return-interviews\/[0-9a-f-]{36}"/g)]).toHaveLength(PAGE_SIZE);
     expect(page.body).toContain('Next page');
+  });
+});
+
+describe('the list of children at force scale', () => {
+  it('is in name order, one page at a time', async () => {
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const first = await t.services.children.list(social);
+    expect(first.rows).toHaveLength(PAGE_SIZE);
+    const second = await t.services.children.list(social, { after: first.next ?? '' });
+    // The two pages are the first hundred in the database's own name order.
+    const expected = await t.services.withTransaction((tx) =>
+      tx
+        .select({ id: child.id })
+        .from(child)
+        .where(childVisibleTo(social, child.id))
+        .orderBy(asc(child.familyName), asc(child.givenName), asc(child.id))
+        .limit(2 * PAGE_SIZE),
+    );
+    expect([...first.rows, ...second.rows].map((c) => c.id)).toEqual(expected.map((c) => c.id));
   });
 });

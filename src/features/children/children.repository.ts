@@ -114,12 +114,25 @@ export async function aliasesOf(tx: Tx, childId: string) {
     .orderBy(asc(childAlias.createdAt));
 }
 
-export async function listChildren(tx: Tx, visible: SQL, limit = 100) {
+/** Children in name order, from after `cursor` (family name, given name, id). */
+export async function listChildren(
+  tx: Tx,
+  visible: SQL,
+  cursor: (string | number | null)[] | null,
+  limit: number,
+) {
   return tx
     .select()
     .from(child)
-    .where(visible)
-    .orderBy(asc(child.familyName), asc(child.givenName))
+    .where(
+      and(
+        visible,
+        cursor
+          ? sql`(${child.familyName}, ${child.givenName}, ${child.id}) > (${String(cursor[0])}, ${String(cursor[1])}, ${String(cursor[2])}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(child.familyName), asc(child.givenName), asc(child.id))
     .limit(limit);
 }
 

@@ -7,6 +7,7 @@ import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError, ValidationError } from '../../platform/http/errors';
 import { fieldErrorsOf } from '../../platform/http/forms';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import type { LocationsService } from '../locations/locations.service';
 import * as repo from './children.repository';
 import { foldName, nameSimilarity, phoneticCodes } from './names';
@@ -205,12 +206,14 @@ export class ChildrenService {
     });
   }
 
-  async list(ctx: Context) {
+  /** The children the actor may see, in name order, a page at a time. */
+  async list(ctx: Context, options: { after?: string } = {}) {
     requirePermission(ctx, 'child:view');
+    const cursor = decodeCursor(options.after, 3);
     return this.withTransaction(async (tx) => {
-      const rows = await repo.listChildren(tx, childVisibleTo(ctx, child.id));
+      const rows = await repo.listChildren(tx, childVisibleTo(ctx, child.id), cursor, PAGE_SIZE + 1);
       await recordAudit(tx, ctx, { action: 'child.list', subjectType: 'child' });
-      return rows;
+      return pageOf(rows, PAGE_SIZE, (r) => [r.familyName, r.givenName, r.id]);
     });
   }
 

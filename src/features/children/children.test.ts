@@ -133,7 +133,7 @@ describe('finding a child', () => {
   it('answers a bad API body with problem+json field errors and saves nothing', async () => {
     const ctx = await contextFor(t, 'police.mash@lantern.invalid');
     const { token } = await t.services.apiTokens.create(ctx, 'force system');
-    const before = (await t.services.children.list(ctx)).length;
+    const before = (await t.services.children.list(ctx)).rows.length;
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/children',
@@ -144,7 +144,7 @@ describe('finding a child', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const fields = (res.json().errors as { field: string }[]).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['familyName', 'sex']));
-    expect((await t.services.children.list(ctx)).length).toBe(before);
+    expect((await t.services.children.list(ctx)).rows.length).toBe(before);
 
     const ok = await t.app.inject({
       method: 'POST',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { problemResponses } from '../../platform/auth/api.routes';
 import { ValidationError } from '../../platform/http/errors';
 import { type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
+import { PAGE_SIZE } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
@@ -98,11 +99,13 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
     const searching = Boolean(query.name || query.identifier || query['dob-year']);
     const today = services.clock.now();
     if (!searching) {
-      const list = await children.list(request.ctx);
+      const list = await children.list(request.ctx, query.after ? { after: query.after } : {});
       return reply.render('children/views/list.njk', {
         pageTitle: 'Children',
         values: {},
-        rows: childRows(list, today),
+        rows: childRows(list.rows, today),
+        nextHref: list.next ? `/children?${new URLSearchParams({ after: list.next })}` : null,
+        firstHref: query.after ? '/children' : null,
         mayCreate: request.ctx.permissions.has('child:create'),
         mayBreakGlass: request.ctx.permissions.has('child:break-glass'),
       });
@@ -133,7 +136,9 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
     return reply.render('children/views/list.njk', {
       pageTitle: 'Find a child',
       values: query,
-      rows: searchRows(hits, today),
+      // The best matches only: a search is narrowed, not paged through.
+      rows: searchRows(hits.slice(0, PAGE_SIZE), today),
+      more: hits.length > PAGE_SIZE,
       searched: true,
       mayCreate: request.ctx.permissions.has('child:create'),
       mayBreakGlass: request.ctx.permissions.has('child:break-glass'),

@@ -14,7 +14,7 @@ beforeAll(async () => {
   t.clock.set('2026-11-26T12:00:00Z');
   await seedDemoRecords(t.services.withTransaction, t.clock);
   const social = await contextFor(t, 'social.mash@lantern.invalid');
-  const [first] = await t.services.children.list(social);
+  const [first] = (await t.services.children.list(social)).rows;
   childId = first?.id ?? '';
 });
 afterAll(async () => {

@@ -26,7 +26,7 @@ const post = (payload: object, key?: string) =>
 describe('Idempotency-Key', () => {
   it('answers a retry with the first response and makes no second change', async () => {
     const ctx = await contextFor(t, 'police.mash@lantern.invalid');
-    const before = (await t.services.children.list(ctx)).length;
+    const before = (await t.services.children.list(ctx)).rows.length;
     const body = { givenName: 'Retry', familyName: 'Once' };
     const first = await post(body, 'c0ffee-1');
     const again = await post(body, 'c0ffee-1');
@@ -34,7 +34,7 @@ describe('Idempotency-Key', () => {
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json().id).toBe(first.json().id);
-    expect((await t.services.children.list(ctx)).length).toBe(before + 1);
+    expect((await t.services.children.list(ctx)).rows.length).toBe(before + 1);
   });
 
   it('refuses the same key for a different request, and a malformed key', async () => {
