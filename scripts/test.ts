@@ -68,9 +68,13 @@ step('lint', bin('biome'), ['check', '.']);
 console.log('\n=== assets ===');
 buildAssets();
 suite('suite on PGlite', 'vitest.config.ts', pgliteEnv);
-if (databaseUrl)
+if (databaseUrl) {
   suite('suite on PostgreSQL', 'vitest.config.ts', { ...process.env, DATABASE_URL: databaseUrl });
-else
+  suite('two processes on PostgreSQL', 'vitest.multiprocess.config.ts', {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+  });
+} else
   console.log(
     '\nDATABASE_URL is not set: the suite ran on PGlite only. CI sets it to run on PostgreSQL too.',
   );
