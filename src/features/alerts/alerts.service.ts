@@ -261,14 +261,16 @@ export class AlertsService {
   }
 }
 
+const weekdayHour = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'short',
+  hour: 'numeric',
+  hourCycle: 'h23',
+});
+
 /** Office hours are 9am to 5pm, Monday to Friday, London time; bank holidays are not yet known. */
 export function outOfHours(at: Date): boolean {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    weekday: 'short',
-    hour: 'numeric',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = weekdayHour.formatToParts(at);
   const weekday = parts.find((p) => p.type === 'weekday')?.value ?? '';
   const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? '0');
   return weekday === 'Sat' || weekday === 'Sun' || hour < 9 || hour >= 17;
