@@ -424,12 +424,14 @@ export async function seedScale(
       options.progress?.update(Math.min(from + batch, shape.children));
     }
     options.progress?.stop();
-    await loader.exec('ANALYZE');
     await loader.commit();
   } catch (error) {
     await loader.rollback();
     throw error;
   }
+  // Outside the load's transaction: settle the GIN indexes' pending lists, set the visibility map
+  // for index-only scans, and give the planner its statistics.
+  await database.raw.exec('VACUUM ANALYZE');
 
   const counts: Record<string, number> = {};
   await withTransaction(async (tx) => {

@@ -40,6 +40,8 @@ export const childSearchName = pgTable(
     index('child_search_name_child_idx').on(t.childId),
     index('child_search_name_family_codes_idx').using('gin', t.familyCodes),
     index('child_search_name_given_codes_idx').using('gin', t.givenCodes),
+    // The first letters of a family name, so a search's three ways to match can each use an index.
+    index('child_search_name_family_prefix_idx').on(sql`lower(${t.familyName}) text_pattern_ops`),
     check('child_search_name_source', sql`${t.source} in ('name', 'alias')`),
   ],
 );

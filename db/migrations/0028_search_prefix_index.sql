@@ -1,0 +1,1 @@
+CREATE INDEX "child_search_name_family_prefix_idx" ON "child_search_name" USING btree (lower("family_name") text_pattern_ops);
