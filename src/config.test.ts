@@ -13,6 +13,16 @@ describe('configuration', () => {
     expect(config.requireSecondFactor).toBe(false);
   });
 
+  it('runs several processes only on PostgreSQL', () => {
+    expect(() => loadConfig({ LANTERN_PROCESSES: '2' })).toThrow(
+      /LANTERN_PROCESSES: more than one process needs PostgreSQL/,
+    );
+    expect(
+      loadConfig({ LANTERN_PROCESSES: '2', DATABASE_URL: 'postgres://localhost/lantern' }).processes,
+    ).toBe(2);
+    expect(loadConfig({}).processes).toBe(1);
+  });
+
   it('refuses to start in production without a session secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/lantern' })).toThrow(
       /SESSION_SECRET/,

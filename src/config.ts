@@ -31,12 +31,20 @@ const envSchema = z
     OUT_OF_AREA_MILES: z.coerce.number().min(0).default(20),
     ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).default(30),
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+    LANTERN_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     POSTCODE_LOOKUP_URL: z
       .url()
       .optional()
       .or(z.literal('').transform(() => undefined)),
   })
   .superRefine((env, ctx) => {
+    if (env.LANTERN_PROCESSES > 1 && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LANTERN_PROCESSES'],
+        message: 'more than one process needs PostgreSQL (DATABASE_URL): the embedded database has one user',
+      });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SESSION_SECRET || env.SESSION_SECRET.length < 32) {
       ctx.addIssue({
@@ -89,6 +97,8 @@ export interface Config {
   postcodeLookupUrl: string | undefined;
   /** API calls allowed per client address a minute; 0 leaves limiting to a gateway in front. */
   apiRateLimitPerMinute: number;
+  /** Server processes sharing the port (node:cluster); each serves pages and works jobs. */
+  processes: number;
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +139,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     alertEscalationMinutes: env.ALERT_ESCALATION_MINUTES,
     postcodeLookupUrl: env.POSTCODE_LOOKUP_URL,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    processes: env.LANTERN_PROCESSES,
   };
 }
 

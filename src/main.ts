@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './platform/context';
@@ -18,12 +19,33 @@ if (major < 22 || (major === 22 && minor < 12)) {
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
+  // With LANTERN_PROCESSES > 1 the first process migrates and loads demo data, then starts that
+  // many workers on the same port (node:cluster); each is a whole Lantern against PostgreSQL.
+  const primary = config.processes > 1 && cluster.isPrimary;
+  const worker = config.processes > 1 && !cluster.isPrimary;
   const database = await openConfiguredDatabase(config);
   const services = createServices(database, config, systemClock);
-  if (config.demo && (await isEmpty(services.withTransaction))) {
+  if (!worker && config.demo && (await isEmpty(services.withTransaction))) {
     const { users } = await seedDemo(services.withTransaction, systemClock, config.demoPassword);
     await seedDemoRecords(services.withTransaction, systemClock);
     console.log(`Demo data loaded: ${users} demo users (see README for sign-ins) and synthetic children.`);
+  }
+  if (primary) {
+    services.mailer.close();
+    await database.close();
+    for (let i = 0; i < config.processes; i += 1) cluster.fork();
+    cluster.on('exit', (_dead, code, signal) => {
+      if (signal === 'SIGTERM' || signal === 'SIGINT' || code === 0) return;
+      console.error(`A Lantern process stopped (${signal ?? code}); starting another`);
+      cluster.fork();
+    });
+    const stopAll = (signal: NodeJS.Signals) => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+      process.exit(0);
+    };
+    process.once('SIGINT', () => stopAll('SIGINT'));
+    process.once('SIGTERM', () => stopAll('SIGTERM'));
+    return;
   }
   await startWorkers(services);
   const { app } = await createApp(services);
