@@ -64,6 +64,10 @@ export const notice = pgTable(
   (t) => [
     index('notice_queue_idx').on(t.areaAuthorityCode, t.decidedAt, t.decisionDueAt),
     index('notice_child_idx').on(t.childId, t.raisedAt),
+    // The escalation job's question: which undecided notices are past their deadline.
+    index('notice_overdue_idx')
+      .on(t.decisionDueAt)
+      .where(sql`${t.decidedAt} is null and ${t.escalatedAt} is null`),
     check('notice_about_someone', sql`${t.childId} is not null or ${t.unidentifiedDescription} is not null`),
     check(
       'notice_categories_known',

@@ -68,6 +68,8 @@ export const child = pgTable(
     check('child_upn_form', sql`${t.upn} is null or ${t.upn} ~ '^([A-Z][0-9]{11}[0-9A-Z]|UN[1-5])$'`),
     index('child_dob_idx').on(t.dateOfBirth),
     index('child_responsible_idx').on(t.responsibleAuthorityCode),
+    // The list of children, in name order, a page at a time.
+    index('child_name_order_idx').on(t.familyName, t.givenName, t.id),
     index('child_upn_idx').on(t.upn),
     index('child_la_id_idx').on(t.localAuthorityChildId),
     index('child_police_id_idx').on(t.policePersonId),

@@ -1,0 +1,2 @@
+CREATE INDEX "child_name_order_idx" ON "child" USING btree ("family_name","given_name","id");--> statement-breakpoint
+CREATE INDEX "notice_overdue_idx" ON "notice" USING btree ("decision_due_at") WHERE "notice"."decided_at" is null and "notice"."escalated_at" is null;
