@@ -10,6 +10,7 @@ import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError } from '../../platform/http/errors';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import type { MailService } from '../../platform/mail/mail.service';
 import { type AlertKind, alert } from './tables';
 
@@ -221,11 +222,16 @@ export class AlertsService {
     );
   }
 
-  /** The actor's agency's unacknowledged alerts about children it may see, newest first. */
-  async inbox(ctx: Context) {
+  /**
+   * The actor's agency's unacknowledged alerts about children it may see, a page at a time: high
+   * priority first, then newest first.
+   */
+  async inbox(ctx: Context, options: { after?: string } = {}) {
     requirePermission(ctx, 'child:view');
-    return this.withTransaction((tx) =>
-      tx
+    const cursor = decodeCursor(options.after, 3);
+    const high = sql<number>`(case when ${alert.priority} = 'high' then 1 else 0 end)`;
+    return this.withTransaction(async (tx) => {
+      const rows = await tx
         .select({ alert, child: { id: child.id, givenName: child.givenName, familyName: child.familyName } })
         .from(alert)
         .leftJoin(child, eq(child.id, alert.childId))
@@ -234,11 +240,19 @@ export class AlertsService {
             eq(alert.agencyId, ctx.actor.agencyId),
             isNull(alert.acknowledgedAt),
             or(isNull(alert.childId), childVisibleTo(ctx, alert.childId)),
+            cursor
+              ? sql`(${high}, ${alert.createdAt}, ${alert.id}) < (${Number(cursor[0])}, ${String(cursor[1])}::timestamptz, ${String(cursor[2])}::uuid)`
+              : undefined,
           ),
         )
-        .orderBy(desc(alert.priority), desc(alert.createdAt))
-        .limit(200),
-    );
+        .orderBy(desc(high), desc(alert.createdAt), desc(alert.id))
+        .limit(PAGE_SIZE + 1);
+      return pageOf(rows, PAGE_SIZE, (r) => [
+        r.alert.priority === 'high' ? 1 : 0,
+        r.alert.createdAt.toISOString(),
+        r.alert.id,
+      ]);
+    });
   }
 
   async acknowledge(ctx: Context, id: string): Promise<void> {

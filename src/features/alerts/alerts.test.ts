@@ -65,7 +65,7 @@ describe('alerts between agencies', () => {
     const inbox = await officer.get('/alerts');
     expect(inbox.body).toContain('Alerted Reported');
     const socialInbox = await t.services.alerts.inbox(social);
-    expect(socialInbox.some((a) => a.child?.id === childId)).toBe(true);
+    expect(socialInbox.rows.some((a) => a.child?.id === childId)).toBe(true);
   });
 
   it('emails the force’s missing-from-home coordinator at once when the risk is graded high', async () => {

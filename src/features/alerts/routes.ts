@@ -9,8 +9,9 @@ import { alertPath, alertSubjects } from './alerts.service';
 
 export function registerAlertRoutes(web: FastifyInstance, services: Services): void {
   web.get('/alerts', { config: { access: 'child:view' } }, async (request, reply) => {
-    const inbox = await services.alerts.inbox(request.ctx);
-    const items = inbox.map(({ alert, child }) => ({
+    const after = ((request.query ?? {}) as Record<string, string>).after;
+    const inbox = await services.alerts.inbox(request.ctx, after ? { after } : {});
+    const items = inbox.rows.map(({ alert, child }) => ({
       id: alert.id,
       high: alert.priority === 'high',
       title: alertSubjects[alert.kind],
@@ -30,6 +31,8 @@ export function registerAlertRoutes(web: FastifyInstance, services: Services): v
     return reply.render('alerts/views/inbox.njk', {
       pageTitle: 'Alerts',
       items,
+      nextHref: inbox.next ? `/alerts?${new URLSearchParams({ after: inbox.next })}` : null,
+      firstHref: after ? '/alerts' : null,
       acknowledgedRows: done.map(({ alert, by }) => [
         { text: alertSubjects[alert.kind] },
         { text: formatDateTime(alert.createdAt) },
