@@ -111,3 +111,15 @@ describe('the list of children at force scale', () => {
     expect([...first.rows, ...second.rows].map((c) => c.id)).toEqual(expected.map((c) => c.id));
   });
 });
+
+describe('the overdue risk reviews at force scale', () => {
+  it('are listed most overdue first, one page at a time', async () => {
+    const police = await contextFor(t, 'police.mash@lantern.invalid');
+    const first = await t.services.episodes.overdueReviews(police);
+    expect(first.rows).toHaveLength(PAGE_SIZE);
+    const second = await t.services.episodes.overdueReviews(police, { after: first.next ?? '' });
+    const due = [...first.rows, ...second.rows].map((r) => r.nextReviewAt?.getTime() ?? 0);
+    expect(due).toEqual([...due].sort((a, b) => a - b));
+    expect(new Set([...first.rows, ...second.rows].map((r) => r.episodeId)).size).toBe(due.length);
+  });
+});

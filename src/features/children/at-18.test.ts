@@ -172,7 +172,8 @@ describe('a closed record', () => {
       nextReviewAt: new Date('2026-10-03T10:00:00Z'),
     });
     t.clock.set('2026-10-03T11:00:00Z');
-    const overdue = async () => (await t.services.episodes.overdueReviews(police)).map((r) => r.episodeId);
+    const overdue = async () =>
+      (await t.services.episodes.overdueReviews(police)).rows.map((r) => r.episodeId);
     expect(await overdue()).toContain(episodeId);
 
     await t.services.atEighteen.decide(social, childId, {

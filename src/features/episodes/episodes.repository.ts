@@ -53,7 +53,14 @@ export async function gradingsOf(tx: Tx, episodeId: string) {
  * Open episodes whose latest grading set a review time that has passed, most overdue first. A
  * later grading replaces the earlier one's review time, so only the latest counts.
  */
-export async function overdueReviews(tx: Tx, now: Date, childVisible: SQL, policeForceCode: string | null) {
+export async function overdueReviews(
+  tx: Tx,
+  now: Date,
+  childVisible: SQL,
+  policeForceCode: string | null,
+  cursor: (string | number | null)[] | null,
+  limit: number,
+) {
   const later = alias(riskGrading, 'later_grading');
   return tx
     .select({
@@ -91,10 +98,13 @@ export async function overdueReviews(tx: Tx, now: Date, childVisible: SQL, polic
           ? or(eq(episode.policeForceCode, policeForceCode), isNull(episode.policeForceCode))
           : undefined,
         childVisible,
+        cursor
+          ? sql`(${riskGrading.nextReviewAt}, ${episode.id}) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(asc(riskGrading.nextReviewAt), asc(episode.id))
-    .limit(200);
+    .limit(limit);
 }
 
 export async function kindChangesOf(tx: Tx, episodeId: string) {

@@ -8,6 +8,7 @@ import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
 import type { LocationsService } from '../locations/locations.service';
@@ -339,17 +340,20 @@ export class EpisodesService {
    * grading's review time has passed, most overdue first. Police see their own force's episodes
    * (and any with no force recorded, so no review is left without an owner).
    */
-  async overdueReviews(ctx: Context) {
+  async overdueReviews(ctx: Context, options: { after?: string } = {}) {
     requirePermission(ctx, 'episode:grade');
+    const cursor = decodeCursor(options.after, 2);
     return this.withTransaction(async (tx) => {
       const rows = await repo.overdueReviews(
         tx,
         ctx.clock.now(),
         childVisibleTo(ctx, child.id),
         ctx.actor.policeForceCode,
+        cursor,
+        PAGE_SIZE + 1,
       );
       await recordAudit(tx, ctx, { action: 'episode.reviews-overdue', subjectType: 'episode' });
-      return rows;
+      return pageOf(rows, PAGE_SIZE, (r) => [r.nextReviewAt?.toISOString() ?? null, r.episodeId]);
     });
   }
 

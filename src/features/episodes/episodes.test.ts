@@ -203,7 +203,7 @@ describe('overdue risk reviews', () => {
     });
 
     t.clock.set('2026-05-01T13:00:00Z');
-    const listed = await t.services.episodes.overdueReviews(coordinator);
+    const listed = (await t.services.episodes.overdueReviews(coordinator)).rows;
     const mine = listed.map((r) => r.episodeId).filter((id) => [overdue, lessOverdue].includes(id));
     expect(mine).toEqual([overdue, lessOverdue]);
     for (const id of [notYetDue, closed, regraded, elsewhere])
@@ -214,7 +214,7 @@ describe('overdue risk reviews', () => {
       policeReference: 'WY-Longoverdue',
       nextReviewAt: at('10:00:00'),
     });
-    expect((await t.services.episodes.overdueReviews(yorkPolice)).map((r) => r.episodeId)).toEqual([
+    expect((await t.services.episodes.overdueReviews(yorkPolice)).rows.map((r) => r.episodeId)).toEqual([
       elsewhere,
     ]);
     const social = await contextFor(t, 'social.mash@lantern.invalid');

@@ -147,10 +147,13 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
   };
 
   web.get('/episodes/reviews-overdue', { config: { access: 'episode:grade' } }, async (request, reply) => {
-    const rows = await episodes.overdueReviews(request.ctx);
+    const after = ((request.query ?? {}) as Record<string, string>).after;
+    const page = await episodes.overdueReviews(request.ctx, after ? { after } : {});
     return reply.render('episodes/views/reviews-overdue.njk', {
       pageTitle: 'Risk reviews overdue',
-      rows: overdueReviewRows(rows, services.clock.now()),
+      rows: overdueReviewRows(page.rows, services.clock.now()),
+      nextHref: page.next ? `/episodes/reviews-overdue?${new URLSearchParams({ after: page.next })}` : null,
+      firstHref: after ? '/episodes/reviews-overdue' : null,
     });
   });
 
