@@ -1,5 +1,6 @@
-import { asc } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { episode } from '../../src/features/episodes/tables';
 import { childVisibleTo } from '../../src/platform/access/child-access';
 import { child } from '../../src/platform/access/tables';
 import { PAGE_SIZE } from '../../src/platform/http/pagination';
@@ -121,5 +122,29 @@ describe('the overdue risk reviews at force scale', () => {
     const due = [...first.rows, ...second.rows].map((r) => r.nextReviewAt?.getTime() ?? 0);
     expect(due).toEqual([...due].sort((a, b) => a - b));
     expect(new Set([...first.rows, ...second.rows].map((r) => r.episodeId)).size).toBe(due.length);
+  });
+});
+
+describe('the child’s page at force scale', () => {
+  it('shows the latest events and leaves the rest to the full chronology', async () => {
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const [busiest] = await t.services.withTransaction((tx) =>
+      tx
+        .select({ id: episode.childId, n: sql<number>`count(*)::int` })
+        .from(episode)
+        .innerJoin(child, eq(child.id, episode.childId))
+        .where(childVisibleTo(social, child.id))
+        .groupBy(episode.childId)
+        .orderBy(desc(sql`count(*)`))
+        .limit(1),
+    );
+    // Each episode makes several events: missing, graded, found, the interview.
+    expect(Number(busiest?.n)).toBeGreaterThan(8);
+    const b = new Browser(t.app);
+    await b.signIn('social.mash@lantern.invalid');
+    const page = await b.get(`/children/${busiest?.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body.match(/class="moj-timeline__item"/g)).toHaveLength(15);
+    expect(page.body).toMatch(/\d+ earlier events are in the full chronology/);
   });
 });

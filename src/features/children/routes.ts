@@ -5,6 +5,10 @@ import { problemResponses } from '../../platform/auth/api.routes';
 import { ValidationError } from '../../platform/http/errors';
 import { type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
 import { PAGE_SIZE } from '../../platform/http/pagination';
+
+/** Events on the child's page; the chronology page has the rest. */
+const RECENT_EVENTS = 15;
+
 import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
@@ -208,7 +212,9 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
           })),
         ].sort((a, b) => b.at.getTime() - a.at.getTime());
         return {
-          timeline: timelineItems(events),
+          // The latest events only; the chronology page has them all.
+          timeline: timelineItems(events.slice(0, RECENT_EVENTS)),
+          olderEvents: Math.max(0, events.length - RECENT_EVENTS),
           flags,
           riskRows: riskRows({
             childId: id,
