@@ -74,12 +74,24 @@ export function registerSightingApi(api: FastifyInstance, services: Services): v
       schema: {
         summary: 'The sightings in the MASH queue of your areas not yet dealt with, oldest first',
         tags,
-        response: { 200: z.object({ sightings: z.array(sightingResponse) }), ...problemResponses },
+        querystring: z.object({
+          after: z.string().max(200).optional().describe('The `next` cursor of the page before'),
+        }),
+        response: {
+          200: z.object({ sightings: z.array(sightingResponse), next: z.string().nullable() }),
+          ...problemResponses,
+        },
       },
     },
     async (request) => {
-      const queue = await sightings.queue(request.ctx);
-      return { sightings: queue.map((q) => toResponse(q.sighting, q.organisation, null)) };
+      const queue = await sightings.queue(
+        request.ctx,
+        request.query.after ? { after: request.query.after } : {},
+      );
+      return {
+        sightings: queue.rows.map((q) => toResponse(q.sighting, q.organisation, null)),
+        next: queue.next,
+      };
     },
   );
 

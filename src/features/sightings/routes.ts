@@ -128,10 +128,13 @@ export function registerSightingRoutes(web: FastifyInstance, services: Services)
   // ---- The MASH side -----------------------------------------------------------------------------
 
   web.get('/mash/sightings', { config: { access: 'notice:triage' } }, async (request, reply) => {
-    const queue = await sightings.queue(request.ctx);
+    const after = ((request.query ?? {}) as Record<string, string>).after;
+    const queue = await sightings.queue(request.ctx, after ? { after } : {});
     return reply.render('sightings/views/queue.njk', {
       pageTitle: 'Sightings to deal with',
-      rows: queue.map((q) => [
+      nextHref: queue.next ? `/mash/sightings?${new URLSearchParams({ after: queue.next })}` : null,
+      firstHref: after ? '/mash/sightings' : null,
+      rows: queue.rows.map((q) => [
         {
           html: `<a class="govuk-link" href="/sightings/${q.sighting.id}">${escapeHtml(q.sighting.reference)}</a>`,
         },

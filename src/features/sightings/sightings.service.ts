@@ -11,6 +11,7 @@ import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import { blankToUndefined } from '../../platform/http/forms';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
 import type { LocationsService } from '../locations/locations.service';
@@ -227,18 +228,27 @@ export class SightingsService {
   }
 
   /** Sightings not yet dealt with in the MASH queue of the actor's area, oldest first. */
-  async queue(ctx: Context) {
+  async queue(ctx: Context, options: { after?: string } = {}) {
     requirePermission(ctx, 'notice:triage');
+    const cursor = decodeCursor(options.after, 2);
     return this.withTransaction(async (tx) => {
       const rows = await tx
         .select({ sighting, organisation: agency.name })
         .from(sighting)
         .innerJoin(agency, eq(agency.id, sighting.agencyId))
-        .where(and(inActorArea(ctx), eq(sighting.status, 'new')))
-        .orderBy(asc(sighting.createdAt))
-        .limit(200);
+        .where(
+          and(
+            inActorArea(ctx),
+            eq(sighting.status, 'new'),
+            cursor
+              ? sql`(${sighting.createdAt}, ${sighting.id}) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(sighting.createdAt), asc(sighting.id))
+        .limit(PAGE_SIZE + 1);
       await recordAudit(tx, ctx, { action: 'sighting.queue', subjectType: 'sighting' });
-      return rows;
+      return pageOf(rows, PAGE_SIZE, (r) => [r.sighting.createdAt.toISOString(), r.sighting.id]);
     });
   }
 
