@@ -56,7 +56,7 @@ describe('demo records', () => {
     );
     expect(Number(overdue?.n)).toBeGreaterThan(0);
     const coordinator = await contextFor(t, 'coordinator@lantern.invalid');
-    expect((await t.services.flags.repeatMissing(coordinator)).length).toBeGreaterThan(5);
+    expect((await t.services.flags.repeatMissing(coordinator)).rows.length).toBeGreaterThan(5);
   });
 
   it('places a realistic share of looked-after children far out of area, both ways, so the flag shows', async () => {

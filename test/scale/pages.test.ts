@@ -148,3 +148,23 @@ describe('the child’s page at force scale', () => {
     expect(page.body).toMatch(/\d+ earlier events are in the full chronology/);
   });
 });
+
+describe('the repeat-missing list at force scale', () => {
+  it('puts the children with most episodes first, one page at a time', async () => {
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const first = await t.services.flags.repeatMissing(social);
+    expect(first.rows.length).toBeGreaterThan(0);
+    const all = [...first.rows];
+    let next = first.next;
+    while (next) {
+      const page = await t.services.flags.repeatMissing(social, { after: next });
+      expect(page.rows.length).toBeLessThanOrEqual(PAGE_SIZE);
+      all.push(...page.rows);
+      next = page.next;
+    }
+    const counts = all.map((r) => Number(r.episodes));
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
+    expect(counts.every((n) => n >= 3)).toBe(true);
+  });
+});

@@ -84,12 +84,15 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
   const { children } = services;
 
   web.get('/children/repeat-missing', { config: { access: 'child:view' } }, async (request, reply) => {
-    const rows = await services.flags.repeatMissing(request.ctx);
+    const after = ((request.query ?? {}) as Record<string, string>).after;
+    const page = await services.flags.repeatMissing(request.ctx, after ? { after } : {});
     const rule = services.config.flags.repeatMissing;
     return reply.render('children/views/repeat-missing.njk', {
       pageTitle: 'Children repeatedly missing',
       rule,
-      rows: rows.map((r) => [
+      nextHref: page.next ? `/children/repeat-missing?${new URLSearchParams({ after: page.next })}` : null,
+      firstHref: after ? '/children/repeat-missing' : null,
+      rows: page.rows.map((r) => [
         {
           html: `<a class="govuk-link" href="/children/${r.id}">${escapeHtml(`${r.givenName} ${r.familyName}`)}</a>`,
         },

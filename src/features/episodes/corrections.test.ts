@@ -78,7 +78,7 @@ describe('entered in error', () => {
     expect((await t.services.flags.forChild(social, childId)).map((f) => f.code)).not.toContain(
       'repeat-missing',
     );
-    expect((await t.services.flags.repeatMissing(social)).map((r) => r.id)).not.toContain(childId);
+    expect((await t.services.flags.repeatMissing(social)).rows.map((r) => r.id)).not.toContain(childId);
     const view = await t.services.episodes.get(social, wrong);
     expect(view.episode.enteredInErrorReason).toBe('Recorded against the wrong child');
     // Its return interview is no longer owed.

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Config } from '../../config';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
@@ -6,6 +6,7 @@ import { child } from '../../platform/access/tables';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import { episode } from './tables';
 
 export type FlagCode = 'repeat-missing' | 'repeat-absence';
@@ -60,11 +61,12 @@ export class FlagsService {
   }
 
   /** Children the actor may see who are repeatedly missing now, most episodes first. */
-  async repeatMissing(ctx: Context) {
+  async repeatMissing(ctx: Context, options: { after?: string } = {}) {
     requirePermission(ctx, 'child:view');
     const { repeatMissing } = this.rules;
     const since = new Date(ctx.clock.now().getTime() - repeatMissing.days * DAY_MS);
-    return this.withTransaction((tx) =>
+    const cursor = decodeCursor(options.after, 2);
+    const rows = await this.withTransaction((tx) =>
       tx
         .select({
           id: child.id,
@@ -78,9 +80,17 @@ export class FlagsService {
           and(gte(episode.startedAt, since), isNull(episode.enteredInErrorAt), childVisibleTo(ctx, child.id)),
         )
         .groupBy(child.id, child.givenName, child.familyName)
-        .having(sql`count(${episode.id}) >= ${repeatMissing.count}`)
-        .orderBy(sql`count(${episode.id}) desc`)
-        .limit(200),
+        .having(
+          and(
+            sql`count(${episode.id}) >= ${repeatMissing.count}`,
+            cursor
+              ? sql`(count(${episode.id}), ${child.id}) < (${Number(cursor[0])}, ${String(cursor[1])}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(sql`count(${episode.id}) desc`, desc(child.id))
+        .limit(PAGE_SIZE + 1),
     );
+    return pageOf(rows, PAGE_SIZE, (r) => [Number(r.episodes), r.id]);
   }
 }
