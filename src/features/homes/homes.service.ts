@@ -9,6 +9,7 @@ import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError } from '../../platform/http/errors';
 import { londonDate } from '../../platform/http/london-time';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import * as repo from './homes.repository';
 import { type ParsedRegister, parseRegister } from './register-import';
 import { childrensHome } from './tables';
@@ -102,27 +103,36 @@ export class HomesService {
     return run();
   }
 
-  async list(ctx: Context, filter: { localAuthorityCode?: string; policeForceCode?: string } = {}) {
+  /** The homes the actor may see, by authority and name, a page at a time. */
+  async list(
+    ctx: Context,
+    filter: { localAuthorityCode?: string; policeForceCode?: string; after?: string } = {},
+  ) {
+    const cursor = decodeCursor(filter.after, 3);
     const covered = filter.policeForceCode
       ? localAuthorities.filter((a) => a.policeForceCode === filter.policeForceCode).map((a) => a.code)
       : null;
     requirePermission(ctx, 'childrens-home:view');
-    return this.withTransaction((tx) =>
+    const rows = await this.withTransaction((tx) =>
       tx
         .select()
         .from(childrensHome)
         .where(
           and(
             homesVisibleTo(ctx),
+            cursor
+              ? sql`(${childrensHome.localAuthorityCode}, ${childrensHome.name}, ${childrensHome.id}) > (${String(cursor[0])}, ${String(cursor[1])}, ${String(cursor[2])}::uuid)`
+              : undefined,
             filter.localAuthorityCode
               ? eq(childrensHome.localAuthorityCode, filter.localAuthorityCode)
               : undefined,
             covered ? inArray(childrensHome.localAuthorityCode, covered.length ? covered : ['']) : undefined,
           ),
         )
-        .orderBy(asc(childrensHome.localAuthorityCode), asc(childrensHome.name))
-        .limit(1000),
+        .orderBy(asc(childrensHome.localAuthorityCode), asc(childrensHome.name), asc(childrensHome.id))
+        .limit(PAGE_SIZE + 1),
     );
+    return pageOf(rows, PAGE_SIZE, (h) => [h.localAuthorityCode, h.name, h.id]);
   }
 
   /**

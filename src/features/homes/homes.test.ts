@@ -68,7 +68,7 @@ describe('the homes register', () => {
       added: 2,
       updated: 0,
     });
-    expect(await t.services.homes.list(hub)).toHaveLength(0);
+    expect((await t.services.homes.list(hub)).rows).toHaveLength(0);
     expect(await t.services.homes.importRegister(hub, good, true)).toMatchObject({
       ok: true,
       committed: true,
@@ -78,10 +78,10 @@ describe('the homes register', () => {
 
     const westYorkshire = await contextFor(t, 'police.mash@lantern.invalid');
     const northYorkshire = await contextFor(t, 'neighbour.police@lantern.invalid');
-    expect((await t.services.homes.list(westYorkshire)).map((h) => h.urn)).toEqual(['SC100001']);
-    expect((await t.services.homes.list(northYorkshire)).map((h) => h.urn)).toEqual(['SC100002']);
+    expect((await t.services.homes.list(westYorkshire)).rows.map((h) => h.urn)).toEqual(['SC100001']);
+    expect((await t.services.homes.list(northYorkshire)).rows.map((h) => h.urn)).toEqual(['SC100002']);
     const provider = await contextFor(t, 'home.staff@lantern.invalid');
-    expect((await t.services.homes.list(provider)).map((h) => h.name)).toEqual(['Maple House']);
+    expect((await t.services.homes.list(provider)).rows.map((h) => h.name)).toEqual(['Maple House']);
   });
 
   it('uploads the register through the page: check first, then import', async () => {

@@ -41,11 +41,14 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
         ...formErrors(problems),
       });
     }
+    const after = pick('after');
     const list = await homes.list(request.ctx, {
       localAuthorityCode: authority || undefined,
       policeForceCode: force || undefined,
+      ...(after ? { after } : {}),
     });
-    const rows = list.map((h) => [
+    const keep = { ...(authority ? { authority } : {}), ...(force ? { force } : {}) };
+    const rows = list.rows.map((h) => [
       { html: `<a class="govuk-link" href="/homes/${h.id}">${escapeHtml(h.name)}</a>` },
       { text: h.urn },
       { text: findLocalAuthority(h.localAuthorityCode)?.name ?? h.localAuthorityCode },
@@ -56,6 +59,8 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
     return reply.render('homes/views/list.njk', {
       pageTitle: 'Children’s homes',
       rows,
+      nextHref: list.next ? `/homes?${new URLSearchParams({ ...keep, after: list.next })}` : null,
+      firstHref: after ? `/homes?${new URLSearchParams(keep)}` : null,
       ...filters,
       mayImport: request.ctx.permissions.has('childrens-home:import'),
     });
