@@ -12,17 +12,30 @@ import { addDatabaseTime } from './timing';
  */
 export type WithTransaction = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 
-const current = new AsyncLocalStorage<Tx>();
+interface Open {
+  tx: Tx;
+  runner: symbol;
+  /** Set when `fn` has finished: work that outlives it (a timer, a pool's callback) starts afresh. */
+  done: boolean;
+}
+const current = new AsyncLocalStorage<Open>();
 
 export function transactionRunner(database: Database): WithTransaction {
+  // Only the same database's transactions are joined.
+  const runner = Symbol('transaction runner');
   return async (fn) => {
     const open = current.getStore();
-    if (open) return fn(open);
+    if (open && open.runner === runner && !open.done) return fn(open.tx);
     const started = performance.now();
     try {
-      return await database.orm.transaction((tx) =>
-        current.run(tx as unknown as Tx, () => fn(tx as unknown as Tx)),
-      );
+      return await database.orm.transaction((raw) => {
+        const state: Open = { tx: raw as unknown as Tx, runner, done: false };
+        return current
+          .run(state, () => fn(state.tx))
+          .finally(() => {
+            state.done = true;
+          });
+      });
     } finally {
       addDatabaseTime(performance.now() - started);
     }
