@@ -152,10 +152,13 @@ export function registerSharingRoutes(web: FastifyInstance, services: Services):
     errors: Partial<FormErrors> = {},
     status = 200,
   ) => {
-    const uses = await sharing.reviewList(request.ctx);
+    const after = ((request.query ?? {}) as Record<string, string>).after;
+    const page = await sharing.reviewList(request.ctx, after ? { after } : {});
     return reply.code(status).render('sharing/views/review.njk', {
       pageTitle: 'Break-glass uses to review',
-      uses: uses.map(({ use, person }) => ({
+      nextHref: page.next ? `/break-glass/review?${new URLSearchParams({ after: page.next })}` : null,
+      firstHref: after ? '/break-glass/review' : null,
+      uses: page.rows.map(({ use, person }) => ({
         id: use.id,
         person,
         when: formatDateTime(use.createdAt),

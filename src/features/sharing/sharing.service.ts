@@ -10,6 +10,7 @@ import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError, ValidationError } from '../../platform/http/errors';
 import { londonDate } from '../../platform/http/london-time';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import type { AlertsService } from '../alerts/alerts.service';
 import * as children from '../children/children.repository';
 import { breakGlass, childShare, lawfulBases } from './tables';
@@ -346,19 +347,33 @@ export class SharingService {
     });
   }
 
-  /** Break-glass uses by the actor's agency, those not yet reviewed first. */
-  async reviewList(ctx: Context) {
+  /** Break-glass uses by the actor's agency, a page at a time: those not yet reviewed first, newest first. */
+  async reviewList(ctx: Context, options: { after?: string } = {}) {
     requirePermission(ctx, 'break-glass:review');
+    const cursor = decodeCursor(options.after, 3);
+    const reviewed = sql<number>`(case when ${breakGlass.reviewedAt} is null then 0 else 1 end)`;
     return this.withTransaction(async (tx) => {
       const rows = await tx
         .select({ use: breakGlass, person: appUser.name })
         .from(breakGlass)
         .innerJoin(appUser, eq(appUser.id, breakGlass.userId))
-        .where(eq(breakGlass.agencyId, ctx.actor.agencyId))
-        .orderBy(sql`${breakGlass.reviewedAt} is not null`, desc(breakGlass.createdAt))
-        .limit(200);
+        .where(
+          and(
+            eq(breakGlass.agencyId, ctx.actor.agencyId),
+            cursor
+              ? sql`(${reviewed} > ${Number(cursor[0])} or (${reviewed} = ${Number(cursor[0])}
+                  and (${breakGlass.createdAt}, ${breakGlass.id}) < (${String(cursor[1])}::timestamptz, ${String(cursor[2])}::uuid)))`
+              : undefined,
+          ),
+        )
+        .orderBy(reviewed, desc(breakGlass.createdAt), desc(breakGlass.id))
+        .limit(PAGE_SIZE + 1);
       await recordAudit(tx, ctx, { action: 'break-glass.review-list', subjectType: 'break_glass' });
-      return rows;
+      return pageOf(rows, PAGE_SIZE, (r) => [
+        r.use.reviewedAt ? 1 : 0,
+        r.use.createdAt.toISOString(),
+        r.use.id,
+      ]);
     });
   }
 
