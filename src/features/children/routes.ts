@@ -186,13 +186,15 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
       // One transaction for everything the page shows: one snapshot, one round of BEGIN and COMMIT.
       const page = await services.withTransaction(async () => {
         const c = await children.get(request.ctx, id);
-        const episodes = await services.episodes.listForChild(request.ctx, id);
+        const {
+          episodes,
+          chronology,
+          currentRisk: risk,
+        } = await services.episodes.overviewForChild(request.ctx, id);
         const flags = await services.flags.forChild(request.ctx, id);
         const placed = await services.placements.currentFor(request.ctx, id);
-        const chronology = await services.episodes.chronology(request.ctx, id);
         const concerns = await services.concerns.forChild(request.ctx, id);
         const seen = await services.sightings.forChild(request.ctx, id);
-        const risk = await services.episodes.currentRisk(request.ctx, id);
         const screening = await services.screening.summary(request.ctx, id);
         const openNotices = await services.notices.openForChild(request.ctx, id);
         const whoCanSee = await services.sharing.whoCanSee(request.ctx, id);

@@ -8,15 +8,6 @@ import { episode, episodeCorrection, episodeKindChange, returnInterview, riskGra
 
 export type EpisodeRow = typeof episode.$inferSelect;
 
-/** The child's open episode, whole. */
-export async function openEpisodeRowOf(tx: Tx, childId: string) {
-  const [row] = await tx
-    .select()
-    .from(episode)
-    .where(and(eq(episode.childId, childId), isNull(episode.endedAt), isNull(episode.enteredInErrorAt)));
-  return row ?? null;
-}
-
 export async function openEpisodeOf(tx: Tx, childId: string) {
   const [row] = await tx
     .select({ id: episode.id })
@@ -197,12 +188,23 @@ export async function chronologyOf(tx: Tx, childId: string) {
     .where(and(eq(episode.childId, childId), isNull(episode.enteredInErrorAt)))
     .orderBy(desc(episode.startedAt))
     .limit(200);
-  const ids = episodes.map((e) => e.id);
-  const gradings = ids.length
-    ? await tx.select().from(riskGrading).where(inArray(riskGrading.episodeId, ids))
+  return {
+    episodes,
+    ...(await gradingsAndInterviewsOf(
+      tx,
+      childId,
+      episodes.map((e) => e.id),
+    )),
+  };
+}
+
+/** The gradings of the given episodes, and every return interview of the child. */
+export async function gradingsAndInterviewsOf(tx: Tx, childId: string, episodeIds: string[]) {
+  const gradings = episodeIds.length
+    ? await tx.select().from(riskGrading).where(inArray(riskGrading.episodeId, episodeIds))
     : [];
   const interviews = await tx.select().from(returnInterview).where(eq(returnInterview.childId, childId));
-  return { episodes, gradings, interviews };
+  return { gradings, interviews };
 }
 
 export async function insertCorrection(tx: Tx, values: typeof episodeCorrection.$inferInsert): Promise<void> {

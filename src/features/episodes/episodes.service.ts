@@ -22,6 +22,7 @@ import {
   type ReportEpisode,
   reportEpisode,
 } from './schemas';
+import type { episode, returnInterview, riskGrading } from './tables';
 
 /** A return interview is due this long after the child comes back: an absolute duration. */
 export const RETURN_INTERVIEW_DUE_MS = 72 * 3_600_000;
@@ -260,69 +261,43 @@ export class EpisodesService {
     });
   }
 
-  /** The child's open episode, if any, with its latest risk grading: for the risk panel. */
-  async currentRisk(ctx: Context, childId: string) {
-    requirePermission(ctx, 'child:view');
-    return this.withTransaction(async (tx) => {
-      const found = await children.findVisibleChild(tx, ctx, childId);
-      if (!found) throw new NotFoundError();
-      const open = await repo.openEpisodeRowOf(tx, childId);
-      if (!open) return null;
-      const gradings = await repo.gradingsOf(tx, open.id);
-      return { episode: open, grading: gradings.at(-1) ?? null };
-    });
-  }
-
   /** The child's multi-agency chronology of episodes, gradings and return interviews, newest first. */
   async chronology(ctx: Context, childId: string): Promise<ChronologyEvent[]> {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
       const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
-      const rows = await repo.chronologyOf(tx, childId);
-      const events: ChronologyEvent[] = [];
-      for (const e of rows.episodes) {
-        const kind = e.kind === 'missing' ? 'missing' : 'absent';
-        events.push({
-          at: e.startedAt,
-          title: `Reported ${kind}`,
-          detail: e.lastSeenLocation ?? '',
-          href: `/episodes/${e.id}`,
-        });
-        if (e.endedAt) {
-          events.push({
-            at: e.endedAt,
-            title: kind === 'missing' ? 'Found' : 'Returned',
-            detail: e.foundLocation ?? '',
-            href: `/episodes/${e.id}`,
-          });
-        }
-      }
-      for (const g of rows.gradings) {
-        events.push({
-          at: g.gradedAt,
-          title: `Risk graded ${g.grade.replaceAll('_', ' ')}`,
-          detail: g.rationale,
-          href: `/episodes/${g.episodeId}`,
-        });
-      }
-      for (const i of rows.interviews) {
-        if (i.heldAt)
-          events.push({
-            at: i.heldAt,
-            title: 'Return interview held',
-            detail: i.heldWhere ?? '',
-            href: null,
-          });
-        else if (i.status === 'declined')
-          events.push({
-            at: i.createdAt,
-            title: 'Return interview declined',
-            detail: i.declinedReason ?? '',
-            href: null,
-          });
-      }
-      return events.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 200);
+      return chronologyEvents(await repo.chronologyOf(tx, childId));
+    });
+  }
+
+  /**
+   * What the child's page shows of episodes, from one read of each table: every episode, the
+   * chronology of the latest 200, and the open episode with its latest grading.
+   */
+  async overviewForChild(ctx: Context, childId: string) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await children.findVisibleChild(tx, ctx, childId);
+      if (!found) throw new NotFoundError();
+      const episodes = await repo.episodesOfChild(tx, childId);
+      const counted = episodes.filter((e) => e.enteredInErrorAt === null).slice(0, 200);
+      const rows = await repo.gradingsAndInterviewsOf(
+        tx,
+        childId,
+        counted.map((e) => e.id),
+      );
+      const open = counted.find((e) => e.endedAt === null) ?? null;
+      const openGradings = open
+        ? rows.gradings
+            .filter((g) => g.episodeId === open.id)
+            .sort((x, y) => x.gradedAt.getTime() - y.gradedAt.getTime())
+        : [];
+      return {
+        episodes,
+        chronology: chronologyEvents({ episodes: counted, ...rows }),
+        currentRisk: open ? { episode: open, grading: openGradings.at(-1) ?? null } : null,
+      };
     });
   }
 
@@ -510,4 +485,50 @@ export class EpisodesService {
       return { returnInterviewId, dueAt };
     });
   }
+}
+
+/** Episodes, gradings and interviews as chronology events, newest first, at most 200. */
+function chronologyEvents(rows: {
+  episodes: (typeof episode.$inferSelect)[];
+  gradings: (typeof riskGrading.$inferSelect)[];
+  interviews: (typeof returnInterview.$inferSelect)[];
+}): ChronologyEvent[] {
+  const events: ChronologyEvent[] = [];
+  for (const e of rows.episodes) {
+    const kind = e.kind === 'missing' ? 'missing' : 'absent';
+    events.push({
+      at: e.startedAt,
+      title: `Reported ${kind}`,
+      detail: e.lastSeenLocation ?? '',
+      href: `/episodes/${e.id}`,
+    });
+    if (e.endedAt) {
+      events.push({
+        at: e.endedAt,
+        title: kind === 'missing' ? 'Found' : 'Returned',
+        detail: e.foundLocation ?? '',
+        href: `/episodes/${e.id}`,
+      });
+    }
+  }
+  for (const g of rows.gradings) {
+    events.push({
+      at: g.gradedAt,
+      title: `Risk graded ${g.grade.replaceAll('_', ' ')}`,
+      detail: g.rationale,
+      href: `/episodes/${g.episodeId}`,
+    });
+  }
+  for (const i of rows.interviews) {
+    if (i.heldAt)
+      events.push({ at: i.heldAt, title: 'Return interview held', detail: i.heldWhere ?? '', href: null });
+    else if (i.status === 'declined')
+      events.push({
+        at: i.createdAt,
+        title: 'Return interview declined',
+        detail: i.declinedReason ?? '',
+        href: null,
+      });
+  }
+  return events.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 200);
 }
