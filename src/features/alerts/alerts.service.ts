@@ -121,14 +121,15 @@ export class AlertsService {
         recipients.push(...people.map((p) => ({ key: `user:${p.id}`, email: p.email })));
       }
     }
-    for (const r of recipients) {
-      await this.mail.queue(tx, {
+    await this.mail.queueMany(
+      tx,
+      recipients.map((r) => ({
         key: `${input.key}:${r.key}`,
         to: r.email,
         subject: subjects[input.kind],
         text: body,
-      });
-    }
+      })),
+    );
   }
 
   /**

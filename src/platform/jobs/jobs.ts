@@ -72,6 +72,16 @@ export class JobQueue {
     });
   }
 
+  /** Sends several jobs of one queue in the caller's transaction, with one statement. */
+  async enqueueMany(
+    tx: Tx,
+    name: QueueName,
+    jobs: { data: Record<string, unknown>; singletonKey?: string }[],
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(name, jobs, { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) });
+  }
+
   async work(name: QueueName, handler: JobHandler, pollingIntervalSeconds = 2): Promise<void> {
     await this.boss.work<Record<string, unknown>>(
       name,

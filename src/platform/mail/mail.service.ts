@@ -25,6 +25,15 @@ export class MailService {
     await this.jobs.enqueue(tx, 'mail.send', { ...mail }, { singletonKey: mail.key });
   }
 
+  /** Queues several messages in the caller's transaction, in one statement. */
+  async queueMany(tx: Tx, mails: QueuedMail[]): Promise<void> {
+    await this.jobs.enqueueMany(
+      tx,
+      'mail.send',
+      mails.map((mail) => ({ data: { ...mail }, singletonKey: mail.key })),
+    );
+  }
+
   /** The mail.send job. Idempotent: a key already sent is skipped. */
   async deliver(data: Record<string, unknown>): Promise<'sent' | 'already sent'> {
     const mail = data as unknown as QueuedMail;
