@@ -136,8 +136,19 @@ export async function listChildren(
     .limit(limit);
 }
 
-/** Candidates for a name search: any name or alias sharing a sound code or the first letters. */
-export async function nameCandidates(tx: Tx, visible: SQL, codes: string[], prefix: string, limit = 500) {
+/**
+ * Candidates for a name search: any name or alias sharing a sound code or the first letters. Names
+ * spelt exactly as searched come first, so the cap never drops them for a common name.
+ */
+export async function nameCandidates(
+  tx: Tx,
+  visible: SQL,
+  codes: string[],
+  prefix: string,
+  words: string[],
+  limit = 500,
+) {
+  const wordArray = `{${words.map((w) => `"${w.replaceAll('"', '')}"`).join(',')}}`;
   const codeArray = `{${codes.map((c) => `"${c}"`).join(',')}}`;
   return tx
     .select({
@@ -157,6 +168,10 @@ export async function nameCandidates(tx: Tx, visible: SQL, codes: string[], pref
           prefix ? sql`lower(${childSearchName.familyName}) like ${`${prefix}%`}` : undefined,
         ),
       ),
+    )
+    .orderBy(
+      sql`(lower(${childSearchName.familyName}) = any(${wordArray}::text[])
+        or lower(${childSearchName.givenName}) = any(${wordArray}::text[])) desc`,
     )
     .limit(limit);
 }

@@ -240,7 +240,13 @@ export class ChildrenService {
         const query = foldName(criteria.name);
         const parts = query.split(/\s+/).filter(Boolean);
         const codes = parts.flatMap(phoneticCodes);
-        const candidates = await repo.nameCandidates(tx, visible, codes, (parts.at(-1) ?? '').slice(0, 2));
+        const candidates = await repo.nameCandidates(
+          tx,
+          visible,
+          codes,
+          (parts.at(-1) ?? '').slice(0, 2),
+          parts,
+        );
         const best = new Map<string, { score: number; name: string; alias: boolean }>();
         for (const c of candidates) {
           const full = `${c.givenName} ${c.familyName}`;
