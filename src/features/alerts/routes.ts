@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { fieldErrorsOf, formErrors } from '../../platform/http/forms';
+import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
@@ -31,8 +32,7 @@ export function registerAlertRoutes(web: FastifyInstance, services: Services): v
     return reply.render('alerts/views/inbox.njk', {
       pageTitle: 'Alerts',
       items,
-      nextHref: inbox.next ? `/alerts?${new URLSearchParams({ after: inbox.next })}` : null,
-      firstHref: after ? '/alerts' : null,
+      ...pageLinks('/alerts', inbox, after),
       acknowledgedRows: done.map(({ alert, by }) => [
         { text: alertSubjects[alert.kind] },
         { text: formatDateTime(alert.createdAt) },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { problemResponses } from '../../platform/auth/api.routes';
 import { ValidationError } from '../../platform/http/errors';
 import { type FormErrors, fieldErrorsOf, formErrors } from '../../platform/http/forms';
-import { PAGE_SIZE } from '../../platform/http/pagination';
+import { PAGE_SIZE, pageLinks } from '../../platform/http/pagination';
 
 /** Events on the child's page; the chronology page has the rest. */
 const RECENT_EVENTS = 15;
@@ -90,8 +90,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
     return reply.render('children/views/repeat-missing.njk', {
       pageTitle: 'Children repeatedly missing',
       rule,
-      nextHref: page.next ? `/children/repeat-missing?${new URLSearchParams({ after: page.next })}` : null,
-      firstHref: after ? '/children/repeat-missing' : null,
+      ...pageLinks('/children/repeat-missing', page, after),
       rows: page.rows.map((r) => [
         {
           html: `<a class="govuk-link" href="/children/${r.id}">${escapeHtml(`${r.givenName} ${r.familyName}`)}</a>`,
@@ -111,8 +110,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         pageTitle: 'Children',
         values: {},
         rows: childRows(list.rows, today),
-        nextHref: list.next ? `/children?${new URLSearchParams({ after: list.next })}` : null,
-        firstHref: query.after ? '/children' : null,
+        ...pageLinks('/children', list, query.after),
         mayCreate: request.ctx.permissions.has('child:create'),
         mayBreakGlass: request.ctx.permissions.has('child:break-glass'),
       });

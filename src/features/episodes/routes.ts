@@ -13,6 +13,7 @@ import {
   parseForm,
   text,
 } from '../../platform/http/forms';
+import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
@@ -152,8 +153,7 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     return reply.render('episodes/views/reviews-overdue.njk', {
       pageTitle: 'Risk reviews overdue',
       rows: overdueReviewRows(page.rows, services.clock.now()),
-      nextHref: page.next ? `/episodes/reviews-overdue?${new URLSearchParams({ after: page.next })}` : null,
-      firstHref: after ? '/episodes/reviews-overdue' : null,
+      ...pageLinks('/episodes/reviews-overdue', page, after),
     });
   });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authoritySelectItems } from '../../platform/agencies/presenters';
 import { findLocalAuthority, findPoliceForce, policeForces } from '../../platform/agencies/reference-data';
 import { formErrors } from '../../platform/http/forms';
+import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
@@ -59,8 +60,7 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
     return reply.render('homes/views/list.njk', {
       pageTitle: 'Children’s homes',
       rows,
-      nextHref: list.next ? `/homes?${new URLSearchParams({ ...keep, after: list.next })}` : null,
-      firstHref: after ? `/homes?${new URLSearchParams(keep)}` : null,
+      ...pageLinks('/homes', list, after, keep),
       ...filters,
       mayImport: request.ctx.permissions.has('childrens-home:import'),
     });

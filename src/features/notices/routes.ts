@@ -13,6 +13,7 @@ import {
   parseForm,
   text,
 } from '../../platform/http/forms';
+import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
@@ -113,10 +114,7 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
       pageTitle: decided ? 'Decided notices' : 'MASH queue',
       decided,
       rows: queueRows(queue.rows, services.clock.now()),
-      nextHref: queue.next
-        ? `/mash?${new URLSearchParams({ ...(decided ? { show: 'decided' } : {}), after: queue.next })}`
-        : null,
-      firstHref: query.after ? (decided ? '/mash?show=decided' : '/mash') : null,
+      ...pageLinks('/mash', queue, query.after, decided ? { show: 'decided' } : {}),
     });
   });
 

@@ -14,6 +14,7 @@ import {
   parseForm,
   text,
 } from '../../platform/http/forms';
+import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
@@ -65,8 +66,7 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
       pageTitle: 'Return interviews',
       rows: queueRows(queue.rows, services.clock.now()),
       overdue: queue.overdue,
-      nextHref: queue.next ? `/return-interviews?${new URLSearchParams({ after: queue.next })}` : null,
-      firstHref: after ? '/return-interviews' : null,
+      ...pageLinks('/return-interviews', queue, after),
     });
   });
 

@@ -9,6 +9,7 @@ import {
   formErrors,
   text,
 } from '../../platform/http/forms';
+import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
@@ -156,8 +157,7 @@ export function registerSharingRoutes(web: FastifyInstance, services: Services):
     const page = await sharing.reviewList(request.ctx, after ? { after } : {});
     return reply.code(status).render('sharing/views/review.njk', {
       pageTitle: 'Break-glass uses to review',
-      nextHref: page.next ? `/break-glass/review?${new URLSearchParams({ after: page.next })}` : null,
-      firstHref: after ? '/break-glass/review' : null,
+      ...pageLinks('/break-glass/review', page, after),
       uses: page.rows.map(({ use, person }) => ({
         id: use.id,
         person,

@@ -11,6 +11,7 @@ import {
   parseForm,
   text,
 } from '../../platform/http/forms';
+import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
@@ -132,8 +133,7 @@ export function registerSightingRoutes(web: FastifyInstance, services: Services)
     const queue = await sightings.queue(request.ctx, after ? { after } : {});
     return reply.render('sightings/views/queue.njk', {
       pageTitle: 'Sightings to deal with',
-      nextHref: queue.next ? `/mash/sightings?${new URLSearchParams({ after: queue.next })}` : null,
-      firstHref: after ? '/mash/sightings' : null,
+      ...pageLinks('/mash/sightings', queue, after),
       rows: queue.rows.map((q) => [
         {
           html: `<a class="govuk-link" href="/sightings/${q.sighting.id}">${escapeHtml(q.sighting.reference)}</a>`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, pageOf } from './pagination';
+import { decodeCursor, encodeCursor, pageLinks, pageOf } from './pagination';
 
 describe('keyset pages', () => {
   it('gives the next cursor only when a row beyond the page was fetched', () => {
@@ -26,5 +26,17 @@ describe('keyset pages', () => {
     expect(() => decodeCursor(Buffer.from('[{"a":1},2]').toString('base64url'), 2)).toThrow(
       expect.objectContaining({ fieldErrors: [expect.objectContaining({ field: 'after' })] }),
     );
+  });
+
+  it('links to the next page and back to the first, keeping the list’s filters', () => {
+    expect(pageLinks('/alerts', { next: 'abc' }, undefined)).toEqual({
+      nextHref: '/alerts?after=abc',
+      firstHref: null,
+    });
+    expect(pageLinks('/alerts', { next: null }, 'abc')).toEqual({ nextHref: null, firstHref: '/alerts' });
+    expect(pageLinks('/homes', { next: 'x' }, 'w', { force: 'E23000010' })).toEqual({
+      nextHref: '/homes?force=E23000010&after=x',
+      firstHref: '/homes?force=E23000010',
+    });
   });
 });

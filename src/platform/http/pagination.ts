@@ -44,3 +44,20 @@ export function pageOf<T>(rows: T[], size: number, cursorOf: (row: T) => Cursor)
   const last = page.at(-1);
   return { rows: page, next: rows.length > size && last ? encodeCursor(cursorOf(last)) : null };
 }
+
+/**
+ * The links under a paged list: the next page, and back to the first once past it. `keep` holds
+ * the list's own query (its filters), kept on both links.
+ */
+export function pageLinks(
+  path: string,
+  page: { next: string | null },
+  after: string | undefined,
+  keep: Record<string, string> = {},
+): { nextHref: string | null; firstHref: string | null } {
+  const href = (extra: Record<string, string>) => {
+    const query = new URLSearchParams({ ...keep, ...extra }).toString();
+    return query ? `${path}?${query}` : path;
+  };
+  return { nextHref: page.next ? href({ after: page.next }) : null, firstHref: after ? href({}) : null };
+}
