@@ -555,47 +555,37 @@ export async function seedDemoRecords(
     const userId = (email: string) => users.find((u) => u.email === email)?.id;
     const teamId = (name: string) => teams.find((t) => t.name === name)?.id;
     const allocations: (typeof allocation.$inferInsert)[] = [];
+    /** The first `toWorker` items to the worker within the team; the rest wait in the team's queue. */
     const allocate = (
       subjectType: AllocationSubject,
-      ids: { id: string; childId: string }[],
+      items: { id: string; childId: string }[],
       agencyId: string,
-      to: { user?: string; team?: string },
-      by: string,
+      to: { worker: string; team: string; toWorker: number; upTo?: number },
     ) => {
-      const allocatedBy = userId(by);
-      const owner = to.user ? userId(to.user) : undefined;
-      const inTeam = to.team ? teamId(to.team) : undefined;
-      if (!allocatedBy || (!owner && !inTeam)) return;
-      for (const x of ids) {
+      const worker = userId(to.worker);
+      const inTeam = teamId(to.team);
+      if (!worker || !inTeam) return;
+      items.slice(0, to.upTo).forEach((x, i) => {
         allocations.push({
           subjectType,
           subjectId: x.id,
           childId: x.childId,
           agencyId,
-          userId: owner ?? null,
-          teamId: inTeam ?? null,
-          allocatedByUserId: allocatedBy,
+          userId: i < to.toWorker ? worker : null,
+          teamId: inTeam,
+          allocatedByUserId: worker,
           allocatedAt: now,
         });
-      }
+      });
     };
     const openInWestYorkshire = episodeRows.filter(
       (e) => e.endedAt === null && e.policeForceCode === 'E23000010',
     );
-    allocate(
-      'episode',
-      openInWestYorkshire.slice(0, 2),
-      westYorkshire.id,
-      { user: 'coordinator@lantern.invalid', team: 'Missing persons unit' },
-      'coordinator@lantern.invalid',
-    );
-    allocate(
-      'episode',
-      openInWestYorkshire.slice(2),
-      westYorkshire.id,
-      { team: 'Missing persons unit' },
-      'coordinator@lantern.invalid',
-    );
+    allocate('episode', openInWestYorkshire, westYorkshire.id, {
+      worker: 'coordinator@lantern.invalid',
+      team: 'Missing persons unit',
+      toWorker: 2,
+    });
     const interviewRows = await tx
       .select({ id: returnInterview.id, childId: returnInterview.childId })
       .from(returnInterview)
@@ -606,37 +596,21 @@ export async function seedDemoRecords(
         ),
       )
       .orderBy(asc(returnInterview.dueAt));
-    allocate(
-      'return_interview',
-      interviewRows.slice(0, 5),
-      returnService.id,
-      { user: 'return.worker@lantern.invalid', team: 'Return interviews' },
-      'return.worker@lantern.invalid',
-    );
-    allocate(
-      'return_interview',
-      interviewRows.slice(5, 8),
-      returnService.id,
-      { team: 'Return interviews' },
-      'return.worker@lantern.invalid',
-    );
+    allocate('return_interview', interviewRows, returnService.id, {
+      worker: 'return.worker@lantern.invalid',
+      team: 'Return interviews',
+      toWorker: 5,
+      upTo: 8,
+    });
     const leedsLookedAfter = childRows
       .filter((c) => c.responsibleAuthorityCode === LEEDS)
       .map((c) => ({ id: c.id, childId: c.id }));
-    allocate(
-      'child',
-      leedsLookedAfter.slice(0, 8),
-      leeds.id,
-      { user: 'missing.lead@lantern.invalid', team: 'Missing and return team' },
-      'missing.lead@lantern.invalid',
-    );
-    allocate(
-      'child',
-      leedsLookedAfter.slice(8, 14),
-      leeds.id,
-      { team: 'Missing and return team' },
-      'missing.lead@lantern.invalid',
-    );
+    allocate('child', leedsLookedAfter, leeds.id, {
+      worker: 'missing.lead@lantern.invalid',
+      team: 'Missing and return team',
+      toWorker: 8,
+      upTo: 14,
+    });
     if (allocations.length) await tx.insert(allocation).values(allocations);
 
     await recordAudit(tx, systemContext(clock, 'seed'), { action: 'seed.demo-records', subjectType: 'demo' });
