@@ -190,6 +190,12 @@ export class AllocationService {
     return found;
   }
 
+  /** The actor's agency's current allocation of a subject: for the panel on the subject's page. */
+  async current(ctx: Context, type: AllocationSubject, id: string): Promise<WorkItem> {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction((tx) => this.subject(tx, ctx, type, id));
+  }
+
   /** The actor's agency's current allocation of a subject, and its history, newest first. */
   async forSubject(ctx: Context, type: AllocationSubject, id: string) {
     requirePermission(ctx, 'child:view');

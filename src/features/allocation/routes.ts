@@ -49,7 +49,7 @@ export function workRows(items: WorkItem[], now: Date) {
 /** What a subject page shows of its allocation: a summary and the links to change it. */
 export async function allocationPanel(services: Services, ctx: Context, type: AllocationSubject, id: string) {
   if (!ctx.actor || !ctx.permissions.has('work:view')) return null;
-  const { item } = await services.allocation.forSubject(ctx, type, id);
+  const item = await services.allocation.current(ctx, type, id);
   return {
     owner: [item.userName, item.teamName].filter(Boolean).join(', ') || null,
     mine: item.userId === ctx.actor.userId,
