@@ -151,17 +151,17 @@ describe('demo records', () => {
 describe('demo work', () => {
   it('gives the coordinator, the return worker and the missing lead some allocated work, and the teams a queue', async () => {
     const coordinator = await contextFor(t, 'coordinator@lantern.invalid');
-    const mine = await t.services.allocation.myWork(coordinator);
+    const { rows: mine } = await t.services.allocation.myWork(coordinator);
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((w) => w.subjectType === 'episode' && w.userName === 'Dan Whitlow')).toBe(true);
     const worker = await contextFor(t, 'return.worker@lantern.invalid');
-    const interviews = await t.services.allocation.myWork(worker);
+    const { rows: interviews } = await t.services.allocation.myWork(worker);
     expect(interviews.length).toBeGreaterThan(0);
     expect(interviews.every((w) => w.subjectType === 'return_interview')).toBe(true);
     const lead = await contextFor(t, 'missing.lead@lantern.invalid');
-    expect((await t.services.allocation.myWork(lead)).filter((w) => w.subjectType === 'child')).toHaveLength(
-      8,
-    );
+    expect(
+      (await t.services.allocation.myWork(lead)).rows.filter((w) => w.subjectType === 'child'),
+    ).toHaveLength(8);
     const [unit] = (await t.services.allocation.myTeams(coordinator)).filter(
       (x) => x.name === 'Missing persons unit',
     );

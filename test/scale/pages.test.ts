@@ -168,3 +168,49 @@ describe('the repeat-missing list at force scale', () => {
     expect(counts.every((n) => n >= 3)).toBe(true);
   });
 });
+
+describe('my work at force scale', () => {
+  it('pages a worker’s work across every type, most urgent first, each item once', async () => {
+    const coordinator = await contextFor(t, 'coordinator@lantern.invalid');
+    const { userId, agencyId } = coordinator.actor ?? { userId: '', agencyId: '' };
+    // Give the coordinator a caseload: open episodes of the force and undecided notices of its MASH area.
+    const allocate = (type: string, from: string, limit: number) =>
+      t.database.raw.query(
+        `insert into allocation (subject_type, subject_id, child_id, agency_id, user_id, allocated_by_user_id, allocated_at)
+         select $1, s.id, s.child_id, $2, $3, $3, now() from ${from} s where ${type === 'episode' ? 's.ended_at is null and s.entered_in_error_at is null and s.police_force_code = $4' : 's.decided_at is null and $4 = $4'}
+           and not exists (select 1 from allocation a where a.subject_id = s.id and a.agency_id = $2 and a.ended_at is null)
+         limit ${limit}`,
+        [type, agencyId, userId, coordinator.actor?.policeForceCode ?? ''],
+      );
+    await allocate('episode', 'episode', 70);
+    await allocate('notice', 'notice', 60);
+
+    const first = await t.services.allocation.myWork(coordinator);
+    expect(first.rows).toHaveLength(PAGE_SIZE);
+    expect(first.total).toBeGreaterThan(2 * PAGE_SIZE);
+    const all = [...first.rows];
+    let next = first.next;
+    while (next) {
+      const page = await t.services.allocation.myWork(coordinator, next);
+      expect(page.rows.length).toBeLessThanOrEqual(PAGE_SIZE);
+      all.push(...page.rows);
+      next = page.next;
+    }
+    expect(all).toHaveLength(first.total);
+    expect(new Set(all.map((i) => i.subjectId)).size).toBe(all.length);
+    expect(new Set(all.map((i) => i.subjectType))).toEqual(new Set(['episode', 'notice']));
+    const due = all.map((i) => i.dueAt?.getTime() ?? Number.POSITIVE_INFINITY);
+    expect(due).toEqual([...due].sort((a, b) => a - b));
+    expect(first.overdue).toBe(all.filter((i) => i.dueAt && i.dueAt < t.clock.now()).length);
+
+    const b = new Browser(t.app);
+    await b.signIn('coordinator@lantern.invalid');
+    const page = await b.get('/work');
+    expect(page.body).toContain(`${first.total} items`);
+    const next1 = /href="(\/work\?after=[^"]+)"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    const second = await b.get(next1 ?? '');
+    expect(second.statusCode).toBe(200);
+    expect(second.body).toContain(`href="${all[PAGE_SIZE]?.href}"`);
+    expect(second.body).toContain('First page');
+  });
+});

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
-import { type AnyPgColumn, alias } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, alias, type SelectedFields } from 'drizzle-orm/pg-core';
+import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types';
 import { z } from 'zod';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
@@ -10,6 +11,7 @@ import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
+import { type Cursor, decodeCursor, PAGE_SIZE, type Page, pageOf } from '../../platform/http/pagination';
 import { episode, returnInterview, riskGrading } from '../episodes/tables';
 import { inMashAreaOf, noticeVisibleTo } from '../notices/notices.service';
 import { notice } from '../notices/tables';
@@ -55,6 +57,20 @@ const UNALLOCATED_LIMIT = 50;
 
 /** Whose work a list shows. */
 type Acting = Context & { actor: NonNullable<Context['actor']> };
+
+/** A select being joined; drizzle's own types do not follow a generic selection through joins. */
+interface Joining {
+  from(table: unknown): Joining;
+  innerJoin(table: unknown, on: unknown): Joining;
+  leftJoin(table: unknown, on: unknown): Joining;
+}
+
+/** A select with its joins made, waiting for its filter. */
+interface Selecting<T extends SelectedFields> {
+  where(where: SQL | undefined): PromiseLike<SelectResultFields<T>[]> & {
+    orderBy(...order: SQL[]): { limit(n: number): PromiseLike<SelectResultFields<T>[]> };
+  };
+}
 
 type Scope =
   | { kind: 'user'; userId: string }
@@ -374,28 +390,37 @@ export class AllocationService {
 
   // ---- Lists ------------------------------------------------------------------------------------
 
-  /** The actor's own work, overdue first, then by when it is due; work with no date comes last. */
-  async myWork(ctx: Context) {
+  /**
+   * One page of the actor's own work, overdue first, then by when it is due; work with no date comes
+   * last. With the number of items and how many are overdue.
+   */
+  async myWork(ctx: Context, after?: string) {
     requirePermission(ctx, 'work:view');
+    const cursor = decodeCursor(after, 2);
     return this.withTransaction(async (tx) => {
-      const items = await this.list(tx, ctx, { kind: 'user', userId: ctx.actor.userId });
+      const scope: Scope = { kind: 'user', userId: ctx.actor.userId };
+      const page = await this.page(tx, ctx, scope, cursor);
+      const counts = await this.counts(tx, ctx, scope);
       await recordAudit(tx, ctx, { action: 'work.my-work', subjectType: 'allocation' });
-      return items;
+      return { ...page, ...counts };
     });
   }
 
-  /** A team's queue: allocated to the team but to nobody in it; and what the agency has not allocated. */
-  async teamQueue(ctx: Context, teamId: string) {
+  /** One page of a team's queue: allocated to the team but to nobody in it. */
+  async teamQueue(ctx: Context, teamId: string, after?: string) {
     requirePermission(ctx, 'work:view');
+    const cursor = decodeCursor(after, 2);
     return this.withTransaction(async (tx) => {
       const [t] = await tx
         .select({ id: team.id, name: team.name, agencyId: team.agencyId })
         .from(team)
         .where(and(eq(team.id, teamId), eq(team.agencyId, ctx.actor.agencyId), isNull(team.disbandedAt)));
       if (!t) throw new NotFoundError();
-      const waiting = await this.list(tx, ctx, { kind: 'team', teamId });
+      const scope: Scope = { kind: 'team', teamId };
+      const waiting = await this.page(tx, ctx, scope, cursor);
+      const counts = await this.counts(tx, ctx, scope);
       await recordAudit(tx, ctx, { action: 'work.team-queue', subjectType: 'team', subjectId: teamId });
-      return { team: t, waiting };
+      return { team: t, waiting, ...counts };
     });
   }
 
@@ -425,20 +450,57 @@ export class AllocationService {
     return this.withTransaction(async (tx) => this.list(tx, ctx, { kind: 'child', childId }));
   }
 
+  private scopeFilter(scope: Scope): SQL {
+    switch (scope.kind) {
+      case 'user':
+        return sql`${allocation.userId} = ${scope.userId}`;
+      case 'team':
+        return sql`${allocation.teamId} = ${scope.teamId} and ${allocation.userId} is null`;
+      case 'child':
+        return sql`${child.id} = ${scope.childId}`;
+      case 'unallocated':
+        return sql`true`;
+    }
+  }
+
+  /** A child's live work in the agency: a handful of items, so one list. */
   private async list(tx: Tx, ctx: Acting, scope: Scope): Promise<WorkItem[]> {
     const all: WorkItem[] = [];
     for (const type of allocationSubjects) {
-      const where =
-        scope.kind === 'user'
-          ? sql`${allocation.userId} = ${scope.userId}`
-          : scope.kind === 'team'
-            ? sql`${allocation.teamId} = ${scope.teamId} and ${allocation.userId} is null`
-            : scope.kind === 'child'
-              ? sql`${child.id} = ${scope.childId}`
-              : sql`true`;
-      all.push(...(await this.items(tx, ctx, type, where, { allocatedOnly: scope.kind !== 'child' })));
+      all.push(...(await this.items(tx, ctx, type, this.scopeFilter(scope), {})));
     }
     return sortByUrgency(all);
+  }
+
+  /**
+   * One page of a worker's or a team's work across every type: a page of each type after the
+   * cursor, merged in the same order, is enough to fill the page.
+   */
+  private async page(tx: Tx, ctx: Acting, scope: Scope, after: Cursor | null): Promise<Page<WorkItem>> {
+    const all: WorkItem[] = [];
+    for (const type of allocationSubjects) {
+      all.push(
+        ...(await this.items(tx, ctx, type, this.scopeFilter(scope), {
+          allocatedOnly: true,
+          after,
+          limit: PAGE_SIZE + 1,
+        })),
+      );
+    }
+    return pageOf(sortByUrgency(all), PAGE_SIZE, (i) => [i.dueAt?.toISOString() ?? null, i.subjectId]);
+  }
+
+  /** How much work a scope holds, and how much of it is overdue. */
+  private async counts(tx: Tx, ctx: Acting, scope: Scope) {
+    const now = ctx.clock.now();
+    let total = 0;
+    let overdue = 0;
+    for (const type of allocationSubjects) {
+      const c = await this.countItems(tx, ctx, type, this.scopeFilter(scope), now);
+      total += c.total;
+      overdue += c.overdue;
+    }
+    return { total, overdue };
   }
 
   /**
@@ -481,51 +543,73 @@ export class AllocationService {
       allocatedOnly?: boolean;
       unallocated?: boolean;
       limit?: number;
+      /** Keyset order, due first (no date last), then id; with a cursor, the rows after it. */
+      after?: Cursor | null;
     },
   ): Promise<WorkItem[]> {
+    const q = this.query(tx, ctx, type, where, options);
+    const keyset = options.after !== undefined;
+    const rows = await q
+      .select({
+        subjectId: sql<string>`${q.id}`,
+        detail: sql<string>`${q.detail}`,
+        dueAt: sql<Date | null>`${q.due}`,
+        meetingId: q.meetingId,
+        childId: sql<string | null>`${child.id}`,
+        givenName: sql<string | null>`${child.givenName}`,
+        familyName: sql<string | null>`${child.familyName}`,
+        userId: allocation.userId,
+        userName: allocatedUser.name,
+        teamId: allocation.teamId,
+        teamName: team.name,
+      })
+      .where(and(q.where, keyset ? afterCursor(q.due, q.id, options.after ?? null) : undefined))
+      .orderBy(...(keyset ? [sql`${q.due} asc nulls last`, asc(q.id)] : q.order))
+      .limit(options.limit ?? PAGE_SIZE);
+    return rows.map((r) => ({
+      subjectType: type,
+      subjectId: r.subjectId,
+      childId: r.childId,
+      childName: r.givenName ? `${r.givenName} ${r.familyName}` : null,
+      detail: q.describe(r.detail),
+      dueAt: r.dueAt ? new Date(r.dueAt) : null,
+      userId: r.userId,
+      userName: r.userName,
+      teamId: r.teamId,
+      teamName: r.teamName,
+      href: type === 'action' ? `/subgroup-meetings/${r.meetingId}` : q.href(r.subjectId),
+    }));
+  }
+
+  /** How many items of a type a scope holds, and how many of them are overdue. */
+  private async countItems(tx: Tx, ctx: Acting, type: AllocationSubject, where: SQL, now: Date) {
+    const q = this.query(tx, ctx, type, where, { allocatedOnly: true });
+    const [row] = await q
+      .select({
+        total: sql<number>`count(*)::int`,
+        overdue: sql<number>`(count(*) filter (where ${q.due} < ${now}))::int`,
+      })
+      .where(q.where);
+    return row ?? { total: 0, overdue: 0 };
+  }
+
+  /**
+   * The parts of the query for one type of work: its id, due time, detail and natural order, and a
+   * `select` that joins the child and the agency's current allocation and owner.
+   */
+  private query(
+    tx: Tx,
+    ctx: Acting,
+    type: AllocationSubject,
+    where: SQL,
+    options: { id?: string; includeFinished?: boolean; allocatedOnly?: boolean; unallocated?: boolean },
+  ) {
     const me = ctx.actor.agencyId;
     const current = and(
       eq(allocation.subjectType, type),
       eq(allocation.agencyId, me),
       isNull(allocation.endedAt),
     ) as SQL;
-    const columns = {
-      childId: sql<string | null>`${child.id}`,
-      givenName: sql<string | null>`${child.givenName}`,
-      familyName: sql<string | null>`${child.familyName}`,
-      userId: allocation.userId,
-      userName: allocatedUser.name,
-      teamId: allocation.teamId,
-      teamName: team.name,
-    };
-    const finish = async (
-      q: {
-        subjectId: string;
-        detail: string;
-        dueAt: Date | null;
-        childId: string | null;
-        givenName: string | null;
-        familyName: string | null;
-        userId: string | null;
-        userName: string | null;
-        teamId: string | null;
-        teamName: string | null;
-      }[],
-      href: (id: string) => string,
-    ): Promise<WorkItem[]> =>
-      q.map((r) => ({
-        subjectType: type,
-        subjectId: r.subjectId,
-        childId: r.childId,
-        childName: r.givenName ? `${r.givenName} ${r.familyName}` : null,
-        detail: r.detail,
-        dueAt: r.dueAt ? new Date(r.dueAt) : null,
-        userId: r.userId,
-        userName: r.userName,
-        teamId: r.teamId,
-        teamName: r.teamName,
-        href: href(r.subjectId),
-      }));
     const allocationJoin = (subjectId: AnyPgColumn) => and(current, eq(allocation.subjectId, subjectId));
     const filters = (id: AnyPgColumn, live: SQL, visible: SQL): SQL =>
       and(
@@ -536,129 +620,116 @@ export class AllocationService {
         options.allocatedOnly ? sql`${allocation.id} is not null` : undefined,
         options.unallocated ? sql`${allocation.id} is null` : undefined,
       ) as SQL;
-    const limit = options.limit ?? 500;
+    const start = (cols: SelectedFields) => tx.select(cols) as unknown as Joining;
+    const owners = <T extends SelectedFields>(from: Joining, subjectId: AnyPgColumn) =>
+      from
+        .leftJoin(allocation, allocationJoin(subjectId))
+        .leftJoin(allocatedUser, eq(allocatedUser.id, allocation.userId))
+        .leftJoin(team, eq(team.id, allocation.teamId)) as unknown as Selecting<T>;
+    const noMeeting = sql<string | null>`null`;
 
     switch (type) {
-      case 'episode': {
-        const due = sql<Date | null>`(select ${riskGrading.nextReviewAt} from ${riskGrading}
-          where ${riskGrading.episodeId} = ${episode.id} order by ${riskGrading.gradedAt} desc limit 1)`;
-        const rows = await tx
-          .select({ subjectId: episode.id, detail: sql<string>`${episode.kind}`, dueAt: due, ...columns })
-          .from(episode)
-          .innerJoin(child, eq(child.id, episode.childId))
-          .leftJoin(allocation, allocationJoin(episode.id))
-          .leftJoin(allocatedUser, eq(allocatedUser.id, allocation.userId))
-          .leftJoin(team, eq(team.id, allocation.teamId))
-          .where(
-            filters(
-              episode.id,
-              sql`${episode.endedAt} is null and ${episode.enteredInErrorAt} is null`,
-              childVisibleTo(ctx, child.id),
-            ),
-          )
-          .orderBy(asc(episode.startedAt))
-          .limit(limit);
-        return finish(
-          rows.map((r) => ({ ...r, detail: r.detail === 'missing' ? 'Missing' : 'Absent' })),
-          (id) => `/episodes/${id}`,
-        );
-      }
-      case 'return_interview': {
-        const rows = await tx
-          .select({
-            subjectId: returnInterview.id,
-            detail: sql<string>`${returnInterview.status}`,
-            dueAt: returnInterview.dueAt,
-            ...columns,
-          })
-          .from(returnInterview)
-          .innerJoin(child, eq(child.id, returnInterview.childId))
-          .innerJoin(episode, eq(episode.id, returnInterview.episodeId))
-          .leftJoin(allocation, allocationJoin(returnInterview.id))
-          .leftJoin(allocatedUser, eq(allocatedUser.id, allocation.userId))
-          .leftJoin(team, eq(team.id, allocation.teamId))
-          .where(
-            filters(
+      case 'episode':
+        return {
+          id: episode.id,
+          due: sql`(select ${riskGrading.nextReviewAt} from ${riskGrading}
+            where ${riskGrading.episodeId} = ${episode.id} order by ${riskGrading.gradedAt} desc limit 1)`,
+          detail: sql`${episode.kind}`,
+          meetingId: noMeeting,
+          order: [asc(episode.startedAt)],
+          describe: (d: string) => (d === 'missing' ? 'Missing' : 'Absent'),
+          href: (id: string) => `/episodes/${id}`,
+          where: filters(
+            episode.id,
+            sql`${episode.endedAt} is null and ${episode.enteredInErrorAt} is null`,
+            childVisibleTo(ctx, child.id),
+          ),
+          select: <T extends SelectedFields>(cols: T) =>
+            owners<T>(start(cols).from(episode).innerJoin(child, eq(child.id, episode.childId)), episode.id),
+        };
+      case 'return_interview':
+        return {
+          id: returnInterview.id,
+          due: sql`${returnInterview.dueAt}`,
+          detail: sql`${returnInterview.status}`,
+          meetingId: noMeeting,
+          order: [asc(returnInterview.dueAt)],
+          describe: (d: string) => `Return interview (${d})`,
+          href: (id: string) => `/return-interviews/${id}`,
+          where: filters(
+            returnInterview.id,
+            sql`${returnInterview.status} in ('due', 'offered', 'accepted') and ${episode.enteredInErrorAt} is null`,
+            childVisibleTo(ctx, child.id),
+          ),
+          select: <T extends SelectedFields>(cols: T) =>
+            owners<T>(
+              start(cols)
+                .from(returnInterview)
+                .innerJoin(child, eq(child.id, returnInterview.childId))
+                .innerJoin(episode, eq(episode.id, returnInterview.episodeId)),
               returnInterview.id,
-              sql`${returnInterview.status} in ('due', 'offered', 'accepted') and ${episode.enteredInErrorAt} is null`,
-              childVisibleTo(ctx, child.id),
             ),
-          )
-          .orderBy(asc(returnInterview.dueAt))
-          .limit(limit);
-        return finish(
-          rows.map((r) => ({ ...r, detail: `Return interview (${r.detail})` })),
-          (id) => `/return-interviews/${id}`,
-        );
-      }
-      case 'notice': {
-        const rows = await tx
-          .select({
-            subjectId: notice.id,
-            detail: sql<string>`coalesce(${notice.priority}, 'not yet prioritised')`,
-            dueAt: notice.decisionDueAt,
-            ...columns,
-          })
-          .from(notice)
-          .leftJoin(child, eq(child.id, notice.childId))
-          .leftJoin(allocation, allocationJoin(notice.id))
-          .leftJoin(allocatedUser, eq(allocatedUser.id, allocation.userId))
-          .leftJoin(team, eq(team.id, allocation.teamId))
-          .where(filters(notice.id, sql`${notice.decidedAt} is null`, noticeVisibleTo(ctx)))
-          .orderBy(asc(notice.decisionDueAt))
-          .limit(limit);
-        return finish(
-          rows.map((r) => ({ ...r, detail: `Concern notice (${r.detail})` })),
-          (id) => `/notices/${id}`,
-        );
-      }
-      case 'child': {
-        const rows = await tx
-          .select({ subjectId: child.id, detail: sql<string>`''`, dueAt: sql<Date | null>`null`, ...columns })
-          .from(child)
-          .leftJoin(allocation, allocationJoin(child.id))
-          .leftJoin(allocatedUser, eq(allocatedUser.id, allocation.userId))
-          .leftJoin(team, eq(team.id, allocation.teamId))
-          .where(filters(child.id, sql`true`, childVisibleTo(ctx, child.id)))
-          .orderBy(asc(child.familyName), asc(child.givenName), asc(child.id))
-          .limit(limit);
-        return finish(
-          rows.map((r) => ({ ...r, detail: 'Child’s case' })),
-          (id) => `/children/${id}`,
-        );
-      }
-      case 'action': {
-        const rows = await tx
-          .select({
-            subjectId: subgroupAction.id,
-            detail: subgroupAction.description,
-            dueAt: sql<Date | null>`(${subgroupAction.dueOn}::date + time '17:00') at time zone 'Europe/London'`,
-            meetingId: subgroupAction.meetingId,
-            ...columns,
-          })
-          .from(subgroupAction)
-          .leftJoin(child, sql`false`)
-          .leftJoin(allocation, allocationJoin(subgroupAction.id))
-          .leftJoin(allocatedUser, eq(allocatedUser.id, allocation.userId))
-          .leftJoin(team, eq(team.id, allocation.teamId))
-          .where(
-            filters(
-              subgroupAction.id,
-              sql`${subgroupAction.doneAt} is null`,
-              sql`${subgroupAction.ownerAgencyId} = ${me}`,
-            ),
-          )
-          .orderBy(asc(subgroupAction.dueOn))
-          .limit(limit);
-        const meetings = new Map(rows.map((r) => [r.subjectId, r.meetingId]));
-        return finish(rows, (id) => `/subgroup-meetings/${meetings.get(id)}`);
-      }
+        };
+      case 'notice':
+        return {
+          id: notice.id,
+          due: sql`${notice.decisionDueAt}`,
+          detail: sql`coalesce(${notice.priority}, 'not yet prioritised')`,
+          meetingId: noMeeting,
+          order: [asc(notice.decisionDueAt)],
+          describe: (d: string) => `Concern notice (${d})`,
+          href: (id: string) => `/notices/${id}`,
+          where: filters(notice.id, sql`${notice.decidedAt} is null`, noticeVisibleTo(ctx)),
+          select: <T extends SelectedFields>(cols: T) =>
+            owners<T>(start(cols).from(notice).leftJoin(child, eq(child.id, notice.childId)), notice.id),
+        };
+      case 'child':
+        return {
+          id: child.id,
+          due: sql`null::timestamptz`,
+          detail: sql`''`,
+          meetingId: noMeeting,
+          order: [asc(child.familyName), asc(child.givenName), asc(child.id)],
+          describe: () => 'Child’s case',
+          href: (id: string) => `/children/${id}`,
+          where: filters(child.id, sql`true`, childVisibleTo(ctx, child.id)),
+          select: <T extends SelectedFields>(cols: T) => owners<T>(start(cols).from(child), child.id),
+        };
+      case 'action':
+        return {
+          id: subgroupAction.id,
+          due: sql`((${subgroupAction.dueOn}::date + time '17:00') at time zone 'Europe/London')`,
+          detail: sql`${subgroupAction.description}`,
+          meetingId: sql<string | null>`${subgroupAction.meetingId}`,
+          order: [asc(subgroupAction.dueOn)],
+          describe: (d: string) => d,
+          href: (id: string) => `/subgroup-meetings/${id}`,
+          where: filters(
+            subgroupAction.id,
+            sql`${subgroupAction.doneAt} is null`,
+            sql`${subgroupAction.ownerAgencyId} = ${me}`,
+          ),
+          select: <T extends SelectedFields>(cols: T) =>
+            owners<T>(start(cols).from(subgroupAction).leftJoin(child, sql`false`), subgroupAction.id),
+        };
     }
   }
+}
+
+/** The rows after a cursor in the order (due ascending, no date last; then id). */
+function afterCursor(due: SQL, id: AnyPgColumn, after: Cursor | null): SQL | undefined {
+  if (!after) return undefined;
+  const [at, lastId] = after;
+  if (at === null) return sql`(${due} is null and ${id} > ${lastId})`;
+  const when = new Date(String(at));
+  return sql`(${due} > ${when} or (${due} = ${when} and ${id} > ${lastId}) or ${due} is null)`;
 }
 
 /** Overdue first (the most overdue leading), then soonest due, then work with no date. */
 export function sortByUrgency(items: WorkItem[]): WorkItem[] {
   const at = (i: WorkItem) => (i.dueAt ? i.dueAt.getTime() : Number.POSITIVE_INFINITY);
-  return [...items].sort((a, b) => at(a) - at(b) || a.subjectId.localeCompare(b.subjectId));
+  // Ids compare as PostgreSQL compares uuids, so that a page ends where the next one starts.
+  const byId = (a: WorkItem, b: WorkItem) =>
+    a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0;
+  return [...items].sort((a, b) => at(a) - at(b) || byId(a, b));
 }

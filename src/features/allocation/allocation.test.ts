@@ -192,7 +192,7 @@ describe('allocation', () => {
       'Allocated to: Leon Marsh (you)',
     );
     const mine = await t.services.allocation.myWork(worker);
-    const item = mine.find((i) => i.subjectId === returnInterviewId);
+    const item = mine.rows.find((i) => i.subjectId === returnInterviewId);
     expect(item?.dueAt?.toISOString()).toBe('2026-06-04T08:00:00.000Z');
     // Closed episodes leave the police's lists: the work is done.
     const coordinator = await contextFor(t, 'coordinator@lantern.invalid');
@@ -221,7 +221,9 @@ describe('concern notices', () => {
       'Allocated to: Sam Okafor (you)',
     );
     const work = await t.services.allocation.myWork(await contextFor(t, 'police.mash@lantern.invalid'));
-    expect(work.find((w) => w.subjectId === noticeId)?.detail).toBe('Concern notice (not yet prioritised)');
+    expect(work.rows.find((w) => w.subjectId === noticeId)?.detail).toBe(
+      'Concern notice (not yet prioritised)',
+    );
     // Social care has still to allocate its side.
     const groups = await t.services.allocation.unallocated(social);
     expect(groups.flatMap((g) => g.items).map((i) => i.subjectId)).toContain(noticeId);

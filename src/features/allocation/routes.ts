@@ -10,6 +10,7 @@ import {
   formErrors,
   text,
 } from '../../platform/http/forms';
+import { pageLinks } from '../../platform/http/pagination';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { subjectNames, type WorkItem } from './allocation.service';
@@ -62,16 +63,23 @@ export async function allocationPanel(services: Services, ctx: Context, type: Al
 export function registerAllocationRoutes(web: FastifyInstance, services: Services): void {
   const { allocation } = services;
 
-  web.get('/work', { config: { access: 'work:view' } }, async (request, reply) => {
-    const items = await allocation.myWork(request.ctx);
-    const teams = await allocation.myTeams(request.ctx);
-    return reply.render('allocation/views/my-work.njk', {
-      pageTitle: 'My work',
-      rows: workRows(items, request.ctx.clock.now()),
-      overdue: items.filter((i) => i.dueAt && i.dueAt < request.ctx.clock.now()).length,
-      teams,
-    });
-  });
+  web.get(
+    '/work',
+    { config: { access: 'work:view' } },
+    async (request: FastifyRequest<{ Querystring: { after?: string } }>, reply) => {
+      const after = request.query.after;
+      const work = await allocation.myWork(request.ctx, after);
+      const teams = await allocation.myTeams(request.ctx);
+      return reply.render('allocation/views/my-work.njk', {
+        pageTitle: 'My work',
+        rows: workRows(work.rows, request.ctx.clock.now()),
+        total: work.total,
+        overdue: work.overdue,
+        ...pageLinks('/work', work, after),
+        teams,
+      });
+    },
+  );
 
   web.get('/work/unallocated', { config: { access: 'work:view' } }, async (request, reply) => {
     const groups = await allocation.unallocated(request.ctx);
@@ -90,15 +98,19 @@ export function registerAllocationRoutes(web: FastifyInstance, services: Service
   web.get(
     '/work/teams/:id',
     { config: { access: 'work:view' } },
-    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { after?: string } }>, reply) => {
       const id = uuid.safeParse(request.params.id);
       if (!id.success) return reply.callNotFound();
-      const queue = await allocation.teamQueue(request.ctx, id.data);
+      const after = request.query.after;
+      const queue = await allocation.teamQueue(request.ctx, id.data, after);
       return reply.render('allocation/views/team-queue.njk', {
         pageTitle: `${queue.team.name}: queue`,
         backLink: '/work',
         team: queue.team,
-        rows: workRows(queue.waiting, request.ctx.clock.now()),
+        rows: workRows(queue.waiting.rows, request.ctx.clock.now()),
+        total: queue.total,
+        overdue: queue.overdue,
+        ...pageLinks(`/work/teams/${id.data}`, queue.waiting, after),
         returnTo: `/work/teams/${id.data}`,
       });
     },
