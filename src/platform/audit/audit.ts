@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Context } from '../context';
 import type { Tx } from '../db/client';
-import type { WithTransaction } from '../db/transaction';
+import { deferUntilCommit, type WithTransaction } from '../db/transaction';
 import { auditEvent, auditReason } from './tables';
 
 export interface AuditEntry {
@@ -15,7 +15,15 @@ export interface AuditEntry {
   reason?: string;
 }
 
-/** Adds an audit row inside the caller's transaction, so it commits or vanishes with the work. */
+/** Writes the audit rows of a transaction in one statement. */
+const insertAuditRows = async (tx: Tx, rows: (typeof auditEvent.$inferInsert)[]) => {
+  await tx.insert(auditEvent).values(rows);
+};
+
+/**
+ * Adds an audit row inside the caller's transaction, so it commits or vanishes with the work. The
+ * rows of one transaction go in together just before it commits.
+ */
 export async function recordAudit(tx: Tx, ctx: Context, entry: AuditEntry): Promise<void> {
   const reasonText = entry.reason ?? ctx.reason;
   const at = ctx.clock.now();
@@ -27,7 +35,7 @@ export async function recordAudit(tx: Tx, ctx: Context, entry: AuditEntry): Prom
       .returning({ id: auditReason.id });
     reasonId = row?.id ?? null;
   }
-  await tx.insert(auditEvent).values({
+  await deferUntilCommit(tx, insertAuditRows, {
     occurredAt: at,
     actorUserId: ctx.actor?.userId ?? null,
     actorAgencyId: ctx.actor?.agencyId ?? null,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -49,6 +50,38 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/** How many statements one connection keeps prepared; past it, statements go unnamed. */
+const PREPARED_PER_CONNECTION = 1000;
+
+/**
+ * Names every query the ORM sends by a digest of its text, so that PostgreSQL parses and plans
+ * each statement once per connection and afterwards only binds and runs it. The ORM builds the
+ * same text for the same query, values always travelling as parameters.
+ */
+function prepareStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const named = new Set<string>();
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (
+    config: unknown,
+    ...rest: unknown[]
+  ) => {
+    if (
+      config &&
+      typeof config === 'object' &&
+      'text' in config &&
+      typeof config.text === 'string' &&
+      !('name' in config && config.name)
+    ) {
+      const name = `l${createHash('sha1').update(config.text).digest('base64url')}`;
+      if (named.has(name) || named.size < PREPARED_PER_CONNECTION) {
+        named.add(name);
+        return query({ ...config, name }, ...rest);
+      }
+    }
+    return query(config, ...rest);
+  };
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
@@ -57,6 +90,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       types: pgTypes,
       options: '-c TimeZone=UTC',
     });
+    pool.on('connect', (client) => prepareStatements(client));
     const orm = drizzlePg(pool) as unknown as Db;
     return {
       kind: 'postgres',

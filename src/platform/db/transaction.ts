@@ -17,7 +17,11 @@ interface Open {
   runner: symbol;
   /** Set when `fn` has finished: work that outlives it (a timer, a pool's callback) starts afresh. */
   done: boolean;
+  /** Writes held back to go in one statement each just before COMMIT (audit rows). */
+  deferred: Map<Flush<unknown>, unknown[]>;
 }
+
+type Flush<T> = (tx: Tx, items: T[]) => Promise<void>;
 const current = new AsyncLocalStorage<Open>();
 
 export function transactionRunner(database: Database): WithTransaction {
@@ -29,9 +33,13 @@ export function transactionRunner(database: Database): WithTransaction {
     const started = performance.now();
     try {
       return await database.orm.transaction((raw) => {
-        const state: Open = { tx: raw as unknown as Tx, runner, done: false };
+        const state: Open = { tx: raw as unknown as Tx, runner, done: false, deferred: new Map() };
         return current
-          .run(state, () => fn(state.tx))
+          .run(state, async () => {
+            const result = await fn(state.tx);
+            for (const [flush, items] of state.deferred) await flush(state.tx, items);
+            return result;
+          })
           .finally(() => {
             state.done = true;
           });
@@ -40,4 +48,32 @@ export function transactionRunner(database: Database): WithTransaction {
       addDatabaseTime(performance.now() - started);
     }
   };
+}
+
+/**
+ * Runs `fn` on the shared handle without BEGIN and COMMIT, each statement committing on its own:
+ * for a single read, and at most an idempotent write after it, that shares no snapshot with
+ * anything else (finding a session). Inside an open transaction it joins that transaction.
+ */
+export async function withoutTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const open = current.getStore();
+  if (open && !open.done) return fn(open.tx);
+  const started = performance.now();
+  try {
+    return await fn(database.orm as unknown as Tx);
+  } finally {
+    addDatabaseTime(performance.now() - started);
+  }
+}
+
+/**
+ * Holds a write back until the transaction that `tx` belongs to is about to commit, when `flush`
+ * writes everything held for it in one statement. Outside such a transaction it writes at once.
+ */
+export async function deferUntilCommit<T>(tx: Tx, flush: Flush<T>, item: T): Promise<void> {
+  const open = current.getStore();
+  if (!open || open.done || open.tx !== tx) return flush(tx, [item]);
+  const held = open.deferred.get(flush as Flush<unknown>);
+  if (held) held.push(item);
+  else open.deferred.set(flush as Flush<unknown>, [item]);
 }

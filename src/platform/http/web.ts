@@ -3,6 +3,7 @@ import type { Permission } from '../access/catalogue';
 import { resolveSession } from '../auth/sessions';
 import { contextOf } from '../auth/sign-in.service';
 import type { Context } from '../context';
+import { withoutTransaction } from '../db/transaction';
 import type { PlatformServices as Services } from '../services';
 
 export const SESSION_COOKIE = 'lantern_session';
@@ -25,7 +26,8 @@ export function loadWebSession(services: Services) {
     request.ctx = anonymousContext(services, request.id);
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
-    const session = await services.withTransaction((tx) =>
+    // One statement: no transaction of its own.
+    const session = await withoutTransaction(services.database, (tx) =>
       resolveSession(tx, token, services.clock, services.config.session),
     );
     if (!session) {
