@@ -56,6 +56,7 @@ import { sendProblem } from './platform/http/problem';
 import { postgresRateLimitStore } from './platform/http/rate-limit';
 import { CSRF_COOKIE, loadWebSession, renderPage } from './platform/http/web';
 import { formatDate, formatDateTime } from './platform/views/filters';
+import { trim } from './platform/views/trim';
 import type { Services } from './services';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -183,6 +184,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       onConfigure: (env: nunjucks.Environment) => {
         env.addFilter('dateTime', formatDateTime);
         env.addFilter('date', formatDate);
+        env.addFilter('trim', trim);
       },
     },
   });

@@ -53,6 +53,17 @@ export interface OpenOptions {
 /** How many statements one connection keeps prepared; past it, statements go unnamed. */
 const PREPARED_PER_CONNECTION = 1000;
 
+const statementNames = new Map<string, string>();
+/** A statement's name from its text: a digest, remembered for the texts seen most. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `l${createHash('sha1').update(text).digest('base64url')}`;
+    if (statementNames.size < PREPARED_PER_CONNECTION * 2) statementNames.set(text, name);
+  }
+  return name;
+}
+
 /**
  * Names every query the ORM sends by a digest of its text, so that PostgreSQL parses and plans
  * each statement once per connection and afterwards only binds and runs it. The ORM builds the
@@ -72,7 +83,7 @@ function prepareStatements(client: pg.PoolClient): void {
       typeof config.text === 'string' &&
       !('name' in config && config.name)
     ) {
-      const name = `l${createHash('sha1').update(config.text).digest('base64url')}`;
+      const name = statementName(config.text);
       if (named.has(name) || named.size < PREPARED_PER_CONNECTION) {
         named.add(name);
         return query({ ...config, name }, ...rest);
@@ -88,7 +99,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       types: pgTypes,
-      options: '-c TimeZone=UTC',
+      // Interactive pages: a parallel worker per query costs more than it saves under many users.
+      options: '-c TimeZone=UTC -c max_parallel_workers_per_gather=0 -c plan_cache_mode=force_custom_plan',
     });
     pool.on('connect', (client) => prepareStatements(client));
     const orm = drizzlePg(pool) as unknown as Db;
