@@ -146,6 +146,25 @@ describe('the child’s page at force scale', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body.match(/class="moj-timeline__item"/g)).toHaveLength(15);
     expect(page.body).toMatch(/\d+ earlier events are in the full chronology/);
+
+    // The full chronology, a few rows a page: every event once, newest first, filters kept.
+    const first = await t.services.chronology.page(social, busiest?.id ?? '', { size: 7 });
+    const all = [...first.rows];
+    let next = first.next;
+    while (next) {
+      const more = await t.services.chronology.page(social, busiest?.id ?? '', { size: 7, after: next });
+      expect(more.rows.length).toBeLessThanOrEqual(7);
+      all.push(...more.rows);
+      next = more.next;
+    }
+    expect(all).toHaveLength(first.total);
+    const times = all.map((e) => e.at.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(new Set(all.map((e) => `${e.at.toISOString()} ${e.title} ${e.href}`)).size).toBe(all.length);
+    const episodesOnly = await b.get(`/children/${busiest?.id}/chronology?type=episode`);
+    const titles = [...episodesOnly.body.matchAll(/<td class="govuk-table__cell">Episodes<\/td>/g)];
+    expect(titles.length).toBe(Math.min(PAGE_SIZE, all.filter((e) => e.type === 'episode').length));
+    expect(episodesOnly.body).not.toContain('Risk gradings</td>');
   });
 });
 

@@ -186,38 +186,32 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         const c = await children.get(request.ctx, id);
         const {
           episodes,
-          chronology,
+          more: moreEpisodes,
           currentRisk: risk,
         } = await services.episodes.overviewForChild(request.ctx, id);
         const flags = await services.flags.forChild(request.ctx, id);
         const placed = await services.placements.currentFor(request.ctx, id);
-        const concerns = await services.concerns.forChild(request.ctx, id);
-        const seen = await services.sightings.forChild(request.ctx, id);
+        const recent = await services.chronology.page(request.ctx, id, { size: RECENT_EVENTS });
         const screening = await services.screening.summary(request.ctx, id);
         const openNotices = await services.notices.openForChild(request.ctx, id);
         const whoCanSee = await services.sharing.whoCanSee(request.ctx, id);
         const shares = await services.sharing.openShares(request.ctx, id);
         const at18 = await services.atEighteen.status(request.ctx, id);
         const corrections = await children.corrections(request.ctx, id);
-        const events = [
-          ...chronology,
-          ...seen.map((x) => ({
-            at: x.seenAt,
-            title: `Seen by staff of ${x.organisation}`,
-            detail: x.place,
-            href: null,
-          })),
-          ...concerns.map((n) => ({
-            at: n.raisedAt,
-            title: `Concern raised by ${n.agencyName}`,
-            detail: n.details,
-            href: null,
-          })),
-        ].sort((a, b) => b.at.getTime() - a.at.getTime());
+        // On the page, who raised a concern or saw the child goes in the title.
+        const events = recent.rows.map((e) => ({
+          ...e,
+          title:
+            e.type === 'concern'
+              ? `Concern raised by ${e.agency}`
+              : e.type === 'sighting'
+                ? `Seen by staff of ${e.agency}`
+                : e.title,
+        }));
         return {
           // The latest events only; the chronology page has them all.
-          timeline: timelineItems(events.slice(0, RECENT_EVENTS)),
-          olderEvents: Math.max(0, events.length - RECENT_EVENTS),
+          timeline: timelineItems(events),
+          olderEvents: Math.max(0, recent.total - events.length),
           flags,
           riskRows: riskRows({
             childId: id,
@@ -244,7 +238,8 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
           ]),
           shares: shares.map((sh) => ({ id: sh.id, agency: sh.agency, until: formatDateTime(sh.validTo) })),
           episodeRows: episodeListRows(episodes),
-          hasOpenEpisode: episodes.some((e) => e.endedAt === null),
+          moreEpisodes,
+          hasOpenEpisode: risk !== null,
           mayReport: request.ctx.permissions.has('episode:report') && at18.status === 'open',
           // Shown once the decision at 18 is due, and for good once it is made.
           at18: at18.due || at18.status !== 'open' ? at18 : null,

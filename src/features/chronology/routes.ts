@@ -25,19 +25,28 @@ export function registerChronologyRoutes(web: FastifyInstance, services: Service
   ) => {
     const id = recordId(request) ?? '';
     const c = await services.children.get(request.ctx, id);
-    const all = await services.chronology.forChild(request.ctx, id);
     const query = (request.query ?? {}) as Record<string, string | string[]>;
     const types = ([] as string[]).concat(query.type ?? []).filter((t): t is EventType => t in eventTypes);
     const agencyFilter = typeof query.agency === 'string' ? query.agency : '';
-    const shown = all.filter(
-      (e) => (types.length === 0 || types.includes(e.type)) && (!agencyFilter || e.agency === agencyFilter),
-    );
-    const agencies = [...new Set(all.map((e) => e.agency).filter((a): a is string => Boolean(a)))].sort();
+    const after = typeof query.after === 'string' ? query.after : undefined;
+    const chronology = await services.chronology.page(request.ctx, id, {
+      types,
+      ...(agencyFilter ? { agency: agencyFilter } : {}),
+      ...(after ? { after } : {}),
+    });
+    const keep = new URLSearchParams();
+    for (const t of types) keep.append('type', t);
+    if (agencyFilter) keep.set('agency', agencyFilter);
+    const path = `/children/${id}/chronology`;
+    const link = (extra: string) => {
+      const q = [keep.toString(), extra].filter(Boolean).join('&');
+      return q ? `${path}?${q}` : path;
+    };
     return reply.code(status).render('chronology/views/chronology.njk', {
       pageTitle: 'Chronology',
       backLink: `/children/${id}`,
       child: c,
-      rows: shown.map((e) => [
+      rows: chronology.rows.map((e) => [
         { text: formatDateTime(e.at) },
         { text: eventTypes[e.type] },
         { text: e.agency ?? '' },
@@ -48,6 +57,8 @@ export function registerChronologyRoutes(web: FastifyInstance, services: Service
         },
         { text: e.detail },
       ]),
+      nextHref: chronology.next ? link(`after=${encodeURIComponent(chronology.next)}`) : null,
+      firstHref: after ? link('') : null,
       typeItems: Object.entries(eventTypes).map(([value, label]) => ({
         value,
         text: label,
@@ -55,10 +66,10 @@ export function registerChronologyRoutes(web: FastifyInstance, services: Service
       })),
       agencyItems: [
         { value: '', text: 'All agencies' },
-        ...agencies.map((a) => ({ value: a, text: a, selected: a === agencyFilter })),
+        ...chronology.agencies.map((a) => ({ value: a, text: a, selected: a === agencyFilter })),
       ],
       filtered: types.length > 0 || Boolean(agencyFilter),
-      total: all.length,
+      total: chronology.total,
       values,
       ...errors,
     });

@@ -120,7 +120,9 @@ describe('the chronology', () => {
       endedAt: new Date('2026-04-20T11:00:00Z'),
       foundLocation: 'Park',
     });
-    const events = await t.services.episodes.chronology(social, childId);
+    const { rows: events } = await t.services.chronology.page(social, childId, {
+      types: ['episode', 'grading'],
+    });
     expect(events.map((e) => e.title)).toEqual(['Risk graded medium', 'Found', 'Reported missing']);
     const browser = new Browser(t.app);
     await browser.signIn('social.mash@lantern.invalid');

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, notExists, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, notExists, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { child } from '../../platform/access/tables';
 import { agency, commission } from '../../platform/agencies/tables';
@@ -106,8 +106,51 @@ export async function kindChangesOf(tx: Tx, episodeId: string) {
     .orderBy(asc(episodeKindChange.changedAt));
 }
 
-export async function episodesOfChild(tx: Tx, childId: string) {
-  return tx.select().from(episode).where(eq(episode.childId, childId)).orderBy(desc(episode.startedAt));
+/** The child's latest episodes, newest first, those entered in error included. */
+export async function episodesOfChild(tx: Tx, childId: string, limit: number) {
+  return tx
+    .select()
+    .from(episode)
+    .where(eq(episode.childId, childId))
+    .orderBy(desc(episode.startedAt), desc(episode.id))
+    .limit(limit);
+}
+
+/** How many episodes a child has had, and how many of each kind since a time; none entered in error. */
+export async function episodeTotalsOf(tx: Tx, childId: string, since: Date) {
+  const [row] = await tx
+    .select({
+      total: sql<number>`count(*)::int`,
+      missingSince: sql<number>`(count(*) filter (where ${episode.kind} = 'missing' and ${episode.startedAt} >= ${since}))::int`,
+      absentSince: sql<number>`(count(*) filter (where ${episode.kind} = 'absent' and ${episode.startedAt} >= ${since}))::int`,
+    })
+    .from(episode)
+    .where(and(eq(episode.childId, childId), isNull(episode.enteredInErrorAt)));
+  return {
+    total: Number(row?.total ?? 0),
+    missingLastYear: Number(row?.missingSince ?? 0),
+    absentLastYear: Number(row?.absentSince ?? 0),
+  };
+}
+
+/** The child's open episode, whole. */
+export async function openEpisodeRowOf(tx: Tx, childId: string) {
+  const [row] = await tx
+    .select()
+    .from(episode)
+    .where(and(eq(episode.childId, childId), isNull(episode.endedAt), isNull(episode.enteredInErrorAt)));
+  return row ?? null;
+}
+
+/** An episode's latest risk grading. */
+export async function latestGradingOf(tx: Tx, episodeId: string) {
+  const [row] = await tx
+    .select()
+    .from(riskGrading)
+    .where(eq(riskGrading.episodeId, episodeId))
+    .orderBy(desc(riskGrading.gradedAt), desc(riskGrading.id))
+    .limit(1);
+  return row ?? null;
 }
 
 export async function insertGrading(tx: Tx, values: typeof riskGrading.$inferInsert): Promise<void> {
@@ -179,32 +222,6 @@ export async function returnInterviewProviderOf(tx: Tx, ownerAgencyId: string) {
       ),
     );
   return row?.id ?? null;
-}
-
-export async function chronologyOf(tx: Tx, childId: string) {
-  const episodes = await tx
-    .select()
-    .from(episode)
-    .where(and(eq(episode.childId, childId), isNull(episode.enteredInErrorAt)))
-    .orderBy(desc(episode.startedAt))
-    .limit(200);
-  return {
-    episodes,
-    ...(await gradingsAndInterviewsOf(
-      tx,
-      childId,
-      episodes.map((e) => e.id),
-    )),
-  };
-}
-
-/** The gradings of the given episodes, and every return interview of the child. */
-export async function gradingsAndInterviewsOf(tx: Tx, childId: string, episodeIds: string[]) {
-  const gradings = episodeIds.length
-    ? await tx.select().from(riskGrading).where(inArray(riskGrading.episodeId, episodeIds))
-    : [];
-  const interviews = await tx.select().from(returnInterview).where(eq(returnInterview.childId, childId));
-  return { gradings, interviews };
 }
 
 export async function insertCorrection(tx: Tx, values: typeof episodeCorrection.$inferInsert): Promise<void> {

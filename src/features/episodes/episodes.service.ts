@@ -22,7 +22,6 @@ import {
   type ReportEpisode,
   reportEpisode,
 } from './schemas';
-import type { episode, returnInterview, riskGrading } from './tables';
 
 /** A return interview is due this long after the child comes back: an absolute duration. */
 export const RETURN_INTERVIEW_DUE_MS = 72 * 3_600_000;
@@ -34,13 +33,6 @@ export function returnInterviewDueAt(endedAt: Date): Date {
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } };
   return e?.code === '23505' || e?.cause?.code === '23505';
-}
-
-export interface ChronologyEvent {
-  at: Date;
-  title: string;
-  detail: string;
-  href: string | null;
 }
 
 export class EpisodesService {
@@ -262,51 +254,47 @@ export class EpisodesService {
   }
 
   /** The child's multi-agency chronology of episodes, gradings and return interviews, newest first. */
-  async chronology(ctx: Context, childId: string): Promise<ChronologyEvent[]> {
-    requirePermission(ctx, 'child:view');
-    return this.withTransaction(async (tx) => {
-      const found = await children.findVisibleChild(tx, ctx, childId);
-      if (!found) throw new NotFoundError();
-      return chronologyEvents(await repo.chronologyOf(tx, childId));
-    });
-  }
-
   /**
-   * What the child's page shows of episodes, from one read of each table: every episode, the
-   * chronology of the latest 200, and the open episode with its latest grading.
+   * What the child's page shows of episodes: the latest page of them (those entered in error
+   * included, marked as such), whether there are more, and the open episode with its latest grading.
    */
   async overviewForChild(ctx: Context, childId: string) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
       const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
-      const episodes = await repo.episodesOfChild(tx, childId);
-      const counted = episodes.filter((e) => e.enteredInErrorAt === null).slice(0, 200);
-      const rows = await repo.gradingsAndInterviewsOf(
-        tx,
-        childId,
-        counted.map((e) => e.id),
-      );
-      const open = counted.find((e) => e.endedAt === null) ?? null;
-      const openGradings = open
-        ? rows.gradings
-            .filter((g) => g.episodeId === open.id)
-            .sort((x, y) => x.gradedAt.getTime() - y.gradedAt.getTime())
-        : [];
+      const latest = await repo.episodesOfChild(tx, childId, PAGE_SIZE + 1);
+      const episodes = latest.slice(0, PAGE_SIZE);
+      const open =
+        episodes.find((e) => e.endedAt === null && e.enteredInErrorAt === null) ??
+        (await repo.openEpisodeRowOf(tx, childId));
+      const grading = open ? await repo.latestGradingOf(tx, open.id) : null;
       return {
         episodes,
-        chronology: chronologyEvents({ episodes: counted, ...rows }),
-        currentRisk: open ? { episode: open, grading: openGradings.at(-1) ?? null } : null,
+        more: latest.length > PAGE_SIZE,
+        open,
+        currentRisk: open ? { episode: open, grading } : null,
       };
     });
   }
 
-  async listForChild(ctx: Context, childId: string) {
+  /**
+   * A child's missing history for the profile sheet: the latest few episodes, the open one, and
+   * how many there have been in all and in the last year (none entered in error).
+   */
+  async historyForChild(ctx: Context, childId: string, latest = 5) {
     requirePermission(ctx, 'child:view');
     return this.withTransaction(async (tx) => {
       const found = await children.findVisibleChild(tx, ctx, childId);
       if (!found) throw new NotFoundError();
-      return repo.episodesOfChild(tx, childId);
+      const now = ctx.clock.now();
+      const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
+      const recent = (await repo.episodesOfChild(tx, childId, latest + 10))
+        .filter((e) => e.enteredInErrorAt === null)
+        .slice(0, latest);
+      const open = await repo.openEpisodeRowOf(tx, childId);
+      const counts = await repo.episodeTotalsOf(tx, childId, yearAgo);
+      return { recent, open, ...counts };
     });
   }
 
@@ -485,50 +473,4 @@ export class EpisodesService {
       return { returnInterviewId, dueAt };
     });
   }
-}
-
-/** Episodes, gradings and interviews as chronology events, newest first, at most 200. */
-function chronologyEvents(rows: {
-  episodes: (typeof episode.$inferSelect)[];
-  gradings: (typeof riskGrading.$inferSelect)[];
-  interviews: (typeof returnInterview.$inferSelect)[];
-}): ChronologyEvent[] {
-  const events: ChronologyEvent[] = [];
-  for (const e of rows.episodes) {
-    const kind = e.kind === 'missing' ? 'missing' : 'absent';
-    events.push({
-      at: e.startedAt,
-      title: `Reported ${kind}`,
-      detail: e.lastSeenLocation ?? '',
-      href: `/episodes/${e.id}`,
-    });
-    if (e.endedAt) {
-      events.push({
-        at: e.endedAt,
-        title: kind === 'missing' ? 'Found' : 'Returned',
-        detail: e.foundLocation ?? '',
-        href: `/episodes/${e.id}`,
-      });
-    }
-  }
-  for (const g of rows.gradings) {
-    events.push({
-      at: g.gradedAt,
-      title: `Risk graded ${g.grade.replaceAll('_', ' ')}`,
-      detail: g.rationale,
-      href: `/episodes/${g.episodeId}`,
-    });
-  }
-  for (const i of rows.interviews) {
-    if (i.heldAt)
-      events.push({ at: i.heldAt, title: 'Return interview held', detail: i.heldWhere ?? '', href: null });
-    else if (i.status === 'declined')
-      events.push({
-        at: i.createdAt,
-        title: 'Return interview declined',
-        detail: i.declinedReason ?? '',
-        href: null,
-      });
-  }
-  return events.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 200);
 }

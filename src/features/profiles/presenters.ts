@@ -150,14 +150,17 @@ export function entryCells(e: ProfileEntryView) {
 }
 
 /** What the printed sheet says of the child's missing history. */
-export function missingHistory(episodes: EpisodeRow[], now: Date) {
-  const yearAgo = new Date(now.getTime() - 365 * 24 * 3600 * 1000);
-  const lastYear = episodes.filter((e) => e.startedAt >= yearAgo);
+export function missingHistory(history: {
+  recent: EpisodeRow[];
+  total: number;
+  missingLastYear: number;
+  absentLastYear: number;
+}) {
   return {
-    total: episodes.length,
-    missingLastYear: lastYear.filter((e) => e.kind === 'missing').length,
-    absentLastYear: lastYear.filter((e) => e.kind === 'absent').length,
-    recent: episodes.slice(0, 5).map((e) => [
+    total: history.total,
+    missingLastYear: history.missingLastYear,
+    absentLastYear: history.absentLastYear,
+    recent: history.recent.map((e) => [
       { text: formatDateTime(e.startedAt) },
       { text: kindNames[e.kind] },
       { text: orNone(e.lastSeenLocation) },

@@ -65,10 +65,10 @@ export function registerProfileRoutes(web: FastifyInstance, services: Services):
       const id = recordId(request);
       if (!id) return reply.callNotFound();
       const p = await profiles.get(request.ctx, id, 'print');
-      const episodes = await services.episodes.listForChild(request.ctx, id);
+      const episodes = await services.episodes.historyForChild(request.ctx, id);
       const placed = await services.placements.currentFor(request.ctx, id);
       const now = services.clock.now();
-      const open = episodes.find((e) => e.endedAt === null);
+      const open = episodes.open;
       return reply.render('profiles/views/print.njk', {
         pageTitle: 'Philomena profile sheet',
         backLink: `/children/${id}/profile`,
@@ -85,7 +85,7 @@ export function registerProfileRoutes(web: FastifyInstance, services: Services):
           heading: k.heading,
           entries: p.entries[k.kind].map(entryCells),
         })),
-        history: missingHistory(episodes, now),
+        history: missingHistory(episodes),
         openEpisode: open
           ? {
               kind: open.kind,

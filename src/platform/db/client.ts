@@ -81,6 +81,8 @@ function prepareStatements(client: pg.PoolClient): void {
       typeof config === 'object' &&
       'text' in config &&
       typeof config.text === 'string' &&
+      // Not a stream such as COPY's, which carries its own text.
+      !('submit' in config) &&
       !('name' in config && config.name)
     ) {
       const name = statementName(config.text);
