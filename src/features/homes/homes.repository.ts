@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import { child } from '../../platform/access/tables';
 import type { Tx } from '../../platform/db/client';
+import type { Cursor } from '../../platform/http/pagination';
 import { episode } from '../episodes/tables';
 import { placement } from '../placements/tables';
 import { childrensHome } from './tables';
@@ -14,7 +15,14 @@ export async function findHome(tx: Tx, id: string, visible: SQL) {
 }
 
 /** Children placed in the home on `today` (a London date), among those `childVisible` admits. */
-export async function childrenPlacedIn(tx: Tx, homeId: string, today: string, childVisible: SQL) {
+export async function childrenPlacedIn(
+  tx: Tx,
+  homeId: string,
+  today: string,
+  childVisible: SQL,
+  after: Cursor | null,
+  limit: number,
+) {
   return tx
     .select({
       childId: child.id,
@@ -31,10 +39,13 @@ export async function childrenPlacedIn(tx: Tx, homeId: string, today: string, ch
         isNull(placement.endDate),
         lte(placement.startDate, today),
         childVisible,
+        after
+          ? sql`(${child.familyName}, ${child.givenName}, ${child.id}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(asc(child.familyName), asc(child.givenName), asc(child.id))
-    .limit(200);
+    .limit(limit);
 }
 
 export interface EpisodeCounts {

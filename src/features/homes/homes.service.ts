@@ -140,8 +140,9 @@ export class HomesService {
    * lived there. Only children the actor may see are named; the counts take in every child, since
    * they name nobody and show the home's pattern to the police of the covering force.
    */
-  async overview(ctx: Context, id: string) {
+  async overview(ctx: Context, id: string, options: { after?: string } = {}) {
     requirePermission(ctx, 'childrens-home:view');
+    const cursor = decodeCursor(options.after, 3);
     const now = ctx.clock.now();
     const months12 = new Date(now);
     months12.setUTCMonth(months12.getUTCMonth() - 12);
@@ -149,7 +150,12 @@ export class HomesService {
     return this.withTransaction(async (tx) => {
       const home = await repo.findHome(tx, id, homesVisibleTo(ctx));
       if (!home) throw new NotFoundError();
-      const children = await repo.childrenPlacedIn(tx, id, today, childVisibleTo(ctx, child.id));
+      const placed = pageOf(
+        await repo.childrenPlacedIn(tx, id, today, childVisibleTo(ctx, child.id), cursor, PAGE_SIZE + 1),
+        PAGE_SIZE,
+        (c) => [c.familyName, c.givenName, c.childId],
+      );
+      const children = placed.rows;
       const episodeCounts = await repo.episodeCountsFor(tx, id, {
         days90: new Date(now.getTime() - 90 * DAY_MS),
         months12,
@@ -168,7 +174,7 @@ export class HomesService {
           childId: c.childId,
         });
       }
-      return { home, children, episodeCounts, today };
+      return { home, children, next: placed.next, episodeCounts, today };
     });
   }
 }

@@ -272,3 +272,79 @@ describe('a home’s page', () => {
     expect((await neighbour.get(`/homes/${home.id}`)).statusCode).toBe(404);
   });
 });
+
+describe('a home with more children than a page', () => {
+  it('lists them a page at a time in name order, each once', async () => {
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const now = t.clock.now();
+    const home = await t.services.withTransaction(async (tx) => {
+      const [h] = await tx
+        .insert(childrensHome)
+        .values({
+          urn: 'SC300099',
+          name: 'Large Test House',
+          providerName: 'Example Care Ltd',
+          address: '9 Example Lane',
+          postcode: 'LS6 1AB',
+          localAuthorityCode: 'E08000035',
+          registeredPlaces: 80,
+          status: 'active',
+          importedAt: now,
+        })
+        .returning();
+      if (!h) throw new Error('home fixture');
+      const kids = await tx
+        .insert(child)
+        .values(
+          Array.from({ length: 60 }, (_, i) => ({
+            givenName: `Resident${String(i).padStart(2, '0')}`,
+            familyName: i % 2 ? 'Ashdown' : 'Birch',
+            createdAt: now,
+          })),
+        )
+        .returning({ id: child.id });
+      const validFrom = new Date('2024-01-01T00:00:00Z');
+      await tx
+        .insert(childAccess)
+        .values(
+          kids.map((k) => ({
+            childId: k.id,
+            agencyId: social.actor?.agencyId ?? '',
+            basis: 'placing_authority' as const,
+            validFrom,
+          })),
+        );
+      await tx.insert(placement).values(
+        kids.map((k) => ({
+          childId: k.id,
+          homeId: h.id,
+          postcode: 'LS6 1AB',
+          placementType: 'K2',
+          provider: 'PR4',
+          placingAuthorityCode: 'E08000035',
+          hostAuthorityCode: 'E08000035',
+          startDate: '2024-02-01',
+          createdAt: now,
+        })),
+      );
+      return h;
+    });
+    const first = await t.services.homes.overview(social, home.id);
+    expect(first.children).toHaveLength(50);
+    expect(first.next).not.toBeNull();
+    const second = await t.services.homes.overview(social, home.id, { after: first.next ?? '' });
+    expect(second.children).toHaveLength(10);
+    expect(second.next).toBeNull();
+    const names = [...first.children, ...second.children].map((c) => `${c.familyName} ${c.givenName}`);
+    expect(new Set(names).size).toBe(60);
+    expect(names).toEqual([...names].sort());
+
+    const b = new Browser(t.app);
+    await b.signIn('social.mash@lantern.invalid');
+    const page = await b.get(`/homes/${home.id}`);
+    const next = /href="(\/homes\/[^"?]+\?after=[^"]+)"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    const following = await b.get(next ?? '');
+    expect(following.statusCode).toBe(200);
+    expect(following.body).toContain(second.children[0]?.givenName ?? 'none');
+  });
+});

@@ -112,10 +112,17 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
   web.get(
     '/homes/:id',
     { config: { access: 'childrens-home:view' } },
-    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    async (request: FastifyRequest<{ Params: { id: string }; Querystring: { after?: string } }>, reply) => {
       const id = recordId(request);
       if (!id) return reply.callNotFound();
-      const { home: h, children, episodeCounts, today } = await homes.overview(request.ctx, id);
+      const after = request.query.after;
+      const {
+        home: h,
+        children,
+        next,
+        episodeCounts,
+        today,
+      } = await homes.overview(request.ctx, id, after ? { after } : {});
       const authority = findLocalAuthority(h.localAuthorityCode);
       return reply.render('homes/views/home.njk', {
         pageTitle: h.name,
@@ -123,6 +130,7 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
         home: h,
         mayViewChildren: request.ctx.permissions.has('child:view'),
         childRows: placedChildRows(children, today),
+        ...pageLinks(`/homes/${id}`, { next }, after),
         countRows: episodeCountRows(episodeCounts),
         rows: [
           { key: { text: 'Ofsted URN' }, value: { text: h.urn } },

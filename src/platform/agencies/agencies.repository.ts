@@ -1,5 +1,6 @@
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
+import type { Cursor } from '../http/pagination';
 import { agency, localAuthority, policeForce } from './tables';
 
 export async function findAgency(tx: Tx, id: string, scope?: SQL) {
@@ -10,8 +11,9 @@ export async function findAgency(tx: Tx, id: string, scope?: SQL) {
   return row ?? null;
 }
 
-export async function listAgencies(tx: Tx, scope?: SQL) {
-  return tx
+export async function listAgencies(tx: Tx, scope?: SQL, page?: { after: Cursor | null; limit: number }) {
+  const after = page?.after;
+  const query = tx
     .select({
       id: agency.id,
       name: agency.name,
@@ -25,8 +27,16 @@ export async function listAgencies(tx: Tx, scope?: SQL) {
     .from(agency)
     .leftJoin(localAuthority, eq(localAuthority.code, agency.localAuthorityCode))
     .leftJoin(policeForce, eq(policeForce.code, agency.policeForceCode))
-    .where(scope)
-    .orderBy(asc(agency.name));
+    .where(
+      and(
+        scope,
+        after
+          ? sql`(${agency.name}, ${agency.id}) > (${String(after[0])}, ${String(after[1])}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(agency.name), asc(agency.id));
+  return page ? query.limit(page.limit) : query;
 }
 
 export async function insertAgency(tx: Tx, values: typeof agency.$inferInsert): Promise<string> {

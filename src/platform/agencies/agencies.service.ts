@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit';
 import type { Context } from '../context';
 import type { WithTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../http/pagination';
 import * as repo from './agencies.repository';
 import type { CreateAgencyInput } from './schemas';
 import { agency } from './tables';
@@ -17,9 +18,20 @@ function administrable(ctx: Context) {
 export class AgenciesService {
   constructor(private readonly withTransaction: WithTransaction) {}
 
+  /** Every agency the actor administers: for choosing one in a form. */
   async list(ctx: Context) {
     requirePermission(ctx, 'agency:manage-own');
     return this.withTransaction((tx) => repo.listAgencies(tx, administrable(ctx)));
+  }
+
+  /** One page of the agencies the actor administers, by name. */
+  async page(ctx: Context, options: { after?: string } = {}) {
+    requirePermission(ctx, 'agency:manage-own');
+    const after = decodeCursor(options.after, 2);
+    const rows = await this.withTransaction((tx) =>
+      repo.listAgencies(tx, administrable(ctx), { after, limit: PAGE_SIZE + 1 }),
+    );
+    return pageOf(rows, PAGE_SIZE, (a) => [a.name, a.id]);
   }
 
   async get(ctx: Context, id: string) {

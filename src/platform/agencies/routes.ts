@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../http/errors';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
+import { pageLinks } from '../http/pagination';
 import { recordId } from '../http/params';
 import type { PlatformServices as Services } from '../services';
 import { escapeHtml } from '../views/html';
@@ -12,19 +13,25 @@ import { agencyTypes } from './tables';
 export function registerAgencyRoutes(web: FastifyInstance, services: Services): void {
   const { agencies, users } = services;
 
-  web.get('/admin/agencies', { config: { access: 'agency:manage-own' } }, async (request, reply) => {
-    const list = await agencies.list(request.ctx);
-    const rows = list.map((a) => [
-      { html: `<a class="govuk-link" href="/admin/agencies/${a.id}">${escapeHtml(a.name)}</a>` },
-      { text: agencyTypeNames[a.type] },
-      { text: a.policeForceName ?? a.localAuthorityName ?? '' },
-    ]);
-    return reply.render('admin/agencies.njk', {
-      pageTitle: 'Agencies',
-      rows,
-      mayAdd: request.ctx.permissions.has('agency:manage-all'),
-    });
-  });
+  web.get(
+    '/admin/agencies',
+    { config: { access: 'agency:manage-own' } },
+    async (request: FastifyRequest<{ Querystring: { after?: string } }>, reply) => {
+      const after = request.query.after;
+      const list = await agencies.page(request.ctx, after ? { after } : {});
+      const rows = list.rows.map((a) => [
+        { html: `<a class="govuk-link" href="/admin/agencies/${a.id}">${escapeHtml(a.name)}</a>` },
+        { text: agencyTypeNames[a.type] },
+        { text: a.policeForceName ?? a.localAuthorityName ?? '' },
+      ]);
+      return reply.render('admin/agencies.njk', {
+        pageTitle: 'Agencies',
+        rows,
+        ...pageLinks('/admin/agencies', list, after),
+        mayAdd: request.ctx.permissions.has('agency:manage-all'),
+      });
+    },
+  );
 
   const newPage = (
     reply: FastifyReply,
@@ -74,8 +81,8 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
   ) => {
     const agency = await agencies.get(request.ctx, id);
     const members = request.ctx.permissions.has('user:manage')
-      ? await users.list(request.ctx, { agencyId: agency.id })
-      : [];
+      ? await users.page(request.ctx, { agencyId: agency.id })
+      : { rows: [], next: null, total: 0 };
     const authority = localAuthorities.find((a) => a.code === agency.localAuthorityCode);
     const force = policeForces.find((f) => f.code === agency.policeForceCode);
     return reply.code(status).render('admin/agency.njk', {
@@ -97,7 +104,11 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
         },
         { key: { text: 'Status' }, value: { text: agency.disabledAt ? 'Disabled' : 'Active' } },
       ],
-      members: members.map((m) => [
+      membersTotal: members.total,
+      moreMembersHref: members.next
+        ? `/admin/users?${new URLSearchParams({ agency: agency.id, after: members.next })}`
+        : null,
+      members: members.rows.map((m) => [
         { html: `<a class="govuk-link" href="/admin/users/${m.id}">${escapeHtml(m.name)}</a>` },
         { text: m.email },
         { text: m.disabledAt ? 'Disabled' : 'Active' },

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
+import { pageLinks } from '../http/pagination';
 import { recordId } from '../http/params';
 import type { PlatformServices as Services } from '../services';
 import { roleItems, userRows, userSummaryRows } from './presenters';
@@ -10,10 +12,24 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 export function registerAdminUserRoutes(web: FastifyInstance, services: Services): void {
   const { users, agencies } = services;
 
-  web.get('/admin/users', { config: { access: 'user:manage' } }, async (request, reply) => {
-    const list = await users.list(request.ctx);
-    return reply.render('admin/users.njk', { pageTitle: 'Users', rows: userRows(list), count: list.length });
-  });
+  web.get(
+    '/admin/users',
+    { config: { access: 'user:manage' } },
+    async (request: FastifyRequest<{ Querystring: { agency?: string; after?: string } }>, reply) => {
+      const { after } = request.query;
+      const agencyId = z.uuid().safeParse(request.query.agency).data;
+      const page = await users.page(request.ctx, {
+        ...(agencyId ? { agencyId } : {}),
+        ...(after ? { after } : {}),
+      });
+      return reply.render('admin/users.njk', {
+        pageTitle: 'Users',
+        rows: userRows(page.rows),
+        count: page.total,
+        ...pageLinks('/admin/users', page, after, agencyId ? { agency: agencyId } : {}),
+      });
+    },
+  );
 
   const newUserPage = async (
     request: FastifyRequest,

@@ -1,6 +1,7 @@
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import { agency } from '../agencies/tables';
 import type { Tx } from '../db/client';
+import type { Cursor } from '../http/pagination';
 import { appUser } from './tables';
 
 export const userColumns = {
@@ -27,6 +28,39 @@ export async function listUsers(tx: Tx, scope: SQL | undefined, filter: { agency
     .innerJoin(agency, eq(agency.id, appUser.agencyId))
     .where(and(scope, filter.agencyId ? eq(appUser.agencyId, filter.agencyId) : undefined))
     .orderBy(asc(agency.name), asc(appUser.name));
+}
+
+/** One page of users in the order (agency, name, id), after a cursor of those three. */
+export async function pageOfUsers(
+  tx: Tx,
+  scope: SQL | undefined,
+  filter: { agencyId?: string },
+  after: Cursor | null,
+  limit: number,
+) {
+  return tx
+    .select(userColumns)
+    .from(appUser)
+    .innerJoin(agency, eq(agency.id, appUser.agencyId))
+    .where(
+      and(
+        scope,
+        filter.agencyId ? eq(appUser.agencyId, filter.agencyId) : undefined,
+        after
+          ? sql`(${agency.name}, ${appUser.name}, ${appUser.id}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(agency.name), asc(appUser.name), asc(appUser.id))
+    .limit(limit);
+}
+
+export async function countUsers(tx: Tx, scope: SQL | undefined, filter: { agencyId?: string }) {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(appUser)
+    .where(and(scope, filter.agencyId ? eq(appUser.agencyId, filter.agencyId) : undefined));
+  return Number(row?.n ?? 0);
 }
 
 export async function findUser(tx: Tx, id: string, scope: SQL | undefined) {

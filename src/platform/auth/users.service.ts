@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit';
 import type { Context } from '../context';
 import type { WithTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
+import { decodeCursor, PAGE_SIZE, pageOf } from '../http/pagination';
 import { hashPassword } from './passwords';
 import type { CreateUserInput } from './schemas';
 import { endSessionsOfUser } from './sessions';
@@ -46,6 +47,21 @@ export class UsersService {
       const rows = await repo.listUsers(tx, scope, filter);
       await recordAudit(tx, ctx, { action: 'user.list', subjectType: 'agency', subjectId: filter.agencyId });
       return rows;
+    });
+  }
+
+  /** One page of the users the actor manages, by agency then name, with how many there are in all. */
+  async page(ctx: Context, options: { agencyId?: string; after?: string } = {}) {
+    requirePermission(ctx, 'user:manage');
+    const scope = manageableUsers(ctx);
+    if (scope === false) throw new NotFoundError();
+    const cursor = decodeCursor(options.after, 3);
+    const filter = options.agencyId ? { agencyId: options.agencyId } : {};
+    return this.withTransaction(async (tx) => {
+      const rows = await repo.pageOfUsers(tx, scope, filter, cursor, PAGE_SIZE + 1);
+      const total = await repo.countUsers(tx, scope, filter);
+      await recordAudit(tx, ctx, { action: 'user.list', subjectType: 'agency', subjectId: options.agencyId });
+      return { ...pageOf(rows, PAGE_SIZE, (u) => [u.agencyName, u.name, u.id]), total };
     });
   }
 
