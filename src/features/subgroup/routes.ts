@@ -99,6 +99,8 @@ export function registerSubgroupRoutes(web: FastifyInstance, services: Services)
           html: `<a class="govuk-link" href="/subgroup-meetings/${a.action.meetingId}">${formatDate(a.meetsAt)}</a>`,
         },
       ]),
+      moreMeetings: s.moreMeetings,
+      moreOverdue: s.moreOverdue,
       mayManage: mayManage(request),
       values,
       ...errors,

@@ -12,6 +12,7 @@ import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import { londonDate } from '../../platform/http/london-time';
+import { PAGE_SIZE } from '../../platform/http/pagination';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import * as children from '../children/children.repository';
 import { episode, returnInterview } from '../episodes/tables';
@@ -170,7 +171,8 @@ export class SubgroupService {
         .select()
         .from(subgroupMeeting)
         .where(eq(subgroupMeeting.subgroupId, id))
-        .orderBy(desc(subgroupMeeting.meetsAt));
+        .orderBy(desc(subgroupMeeting.meetsAt))
+        .limit(PAGE_SIZE + 1);
       const today = londonDate(ctx.clock.now());
       const overdueActions = await tx
         .select({ action: subgroupAction, ownerAgency: agency.name, meetsAt: subgroupMeeting.meetsAt })
@@ -184,10 +186,20 @@ export class SubgroupService {
             lt(subgroupAction.dueOn, today),
           ),
         )
-        .orderBy(asc(subgroupAction.dueOn));
+        .orderBy(asc(subgroupAction.dueOn))
+        .limit(PAGE_SIZE + 1);
       const lead = members.find((m) => m.userId === s.leadUserId);
       await recordAudit(tx, ctx, { action: 'subgroup.view', subjectType: 'subgroup', subjectId: id });
-      return { subgroup: s, lead, members, meetings, overdueActions };
+      // The latest meetings and the most overdue actions: a page of each, and whether there are more.
+      return {
+        subgroup: s,
+        lead,
+        members,
+        meetings: meetings.slice(0, PAGE_SIZE),
+        moreMeetings: meetings.length > PAGE_SIZE,
+        overdueActions: overdueActions.slice(0, PAGE_SIZE),
+        moreOverdue: overdueActions.length > PAGE_SIZE,
+      };
     });
   }
 
