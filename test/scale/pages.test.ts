@@ -145,7 +145,7 @@ describe('the child’s page at force scale', () => {
     const page = await b.get(`/children/${busiest?.id}`);
     expect(page.statusCode).toBe(200);
     expect(page.body.match(/class="moj-timeline__item"/g)).toHaveLength(15);
-    expect(page.body).toMatch(/\d+ earlier events are in the full chronology/);
+    expect(page.body).toContain('earlier events are in the full chronology');
 
     // The full chronology, a few rows a page: every event once, newest first, filters kept.
     const first = await t.services.chronology.page(social, busiest?.id ?? '', { size: 7 });

@@ -4,7 +4,7 @@ import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
-import type { WithTransaction } from '../../platform/db/transaction';
+import { planForTheseValues, type WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError, ValidationError } from '../../platform/http/errors';
 import { fieldErrorsOf } from '../../platform/http/forms';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
@@ -211,6 +211,7 @@ export class ChildrenService {
     requirePermission(ctx, 'child:view');
     const cursor = decodeCursor(options.after, 3);
     return this.withTransaction(async (tx) => {
+      await planForTheseValues(tx);
       const rows = await repo.listChildren(tx, childVisibleTo(ctx, child.id), cursor, PAGE_SIZE + 1);
       await recordAudit(tx, ctx, { action: 'child.list', subjectType: 'child' });
       return pageOf(rows, PAGE_SIZE, (r) => [r.familyName, r.givenName, r.id]);
@@ -225,6 +226,7 @@ export class ChildrenService {
     requirePermission(ctx, 'child:view');
     const visible = childVisibleTo(ctx, child.id);
     return this.withTransaction(async (tx) => {
+      await planForTheseValues(tx);
       const conditions = [
         criteria.dateOfBirth ? eq(child.dateOfBirth, criteria.dateOfBirth) : undefined,
         criteria.identifier

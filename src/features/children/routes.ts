@@ -191,7 +191,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         } = await services.episodes.overviewForChild(request.ctx, id);
         const flags = await services.flags.forChild(request.ctx, id);
         const placed = await services.placements.currentFor(request.ctx, id);
-        const recent = await services.chronology.page(request.ctx, id, { size: RECENT_EVENTS });
+        const recent = await services.chronology.latest(request.ctx, id, RECENT_EVENTS);
         const screening = await services.screening.summary(request.ctx, id);
         const openNotices = await services.notices.openForChild(request.ctx, id);
         const whoCanSee = await services.sharing.whoCanSee(request.ctx, id);
@@ -211,7 +211,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         return {
           // The latest events only; the chronology page has them all.
           timeline: timelineItems(events),
-          olderEvents: Math.max(0, recent.total - events.length),
+          olderEvents: recent.next !== null,
           flags,
           riskRows: riskRows({
             childId: id,

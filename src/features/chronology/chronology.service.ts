@@ -76,4 +76,14 @@ export class ChronologyService {
       return { ...page, ...facts };
     });
   }
+
+  /** The child's latest events, for the child's page: no counting, just whether there are more. */
+  async latest(ctx: Context, childId: string, size: number) {
+    requirePermission(ctx, 'child:view');
+    return this.withTransaction(async (tx) => {
+      const found = await children.findVisibleChild(tx, ctx, childId);
+      if (!found) throw new NotFoundError();
+      return chronologyPage(tx, ctx, childId, {}, null, size);
+    });
+  }
 }

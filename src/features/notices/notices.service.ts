@@ -10,7 +10,7 @@ import { recordAudit } from '../../platform/audit/audit';
 import { appUser } from '../../platform/auth/tables';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
-import type { WithTransaction } from '../../platform/db/transaction';
+import { planForTheseValues, type WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../../platform/http/pagination';
 import type { AlertsService } from '../alerts/alerts.service';
@@ -244,6 +244,7 @@ export class NoticesService {
         : sql`(${key}, ${notice.id}) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)`
       : undefined;
     return this.withTransaction(async (tx) => {
+      await planForTheseValues(tx);
       const rows = await tx
         .select({
           notice,

@@ -6,7 +6,7 @@ import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
-import type { WithTransaction } from '../../platform/db/transaction';
+import { planForTheseValues, type WithTransaction } from '../../platform/db/transaction';
 import { type DraftsService, draftKey } from '../../platform/drafts/drafts.service';
 import type { DraftFields } from '../../platform/drafts/tables';
 import { ConflictError, NotFoundError } from '../../platform/http/errors';
@@ -133,6 +133,7 @@ export class ReturnInterviewsService {
     const agencyId = ctx.actor.agencyId;
     const cursor = decodeCursor(options.after, 2);
     return this.withTransaction(async (tx) => {
+      await planForTheseValues(tx);
       const open = and(
         or(eq(returnInterview.assignedAgencyId, agencyId), eq(returnInterview.ownerAgencyId, agencyId)),
         inArray(returnInterview.status, ['due', 'offered', 'accepted']),

@@ -102,7 +102,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       max: options.poolSize ?? 10,
       types: pgTypes,
       // Interactive pages: a parallel worker per query costs more than it saves under many users.
-      options: '-c TimeZone=UTC -c max_parallel_workers_per_gather=0 -c plan_cache_mode=force_custom_plan',
+      options: '-c TimeZone=UTC -c max_parallel_workers_per_gather=0',
     });
     pool.on('connect', (client) => prepareStatements(client));
     const orm = drizzlePg(pool) as unknown as Db;

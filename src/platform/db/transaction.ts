@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql } from 'drizzle-orm';
 import type { Database, Tx } from './client';
 import { addDatabaseTime } from './timing';
 
@@ -76,4 +77,14 @@ export async function deferUntilCommit<T>(tx: Tx, flush: Flush<T>, item: T): Pro
   const held = open.deferred.get(flush as Flush<unknown>);
   if (held) held.push(item);
   else open.deferred.set(flush as Flush<unknown>, [item]);
+}
+
+/**
+ * Plans the rest of the transaction's statements for their own values. Statements are prepared
+ * once per connection, and PostgreSQL may then reuse one plan for every value; for a queue or a
+ * search, whose best plan depends on how much the agency or name matches, that plan can be far
+ * worse. Lists and searches call this first.
+ */
+export async function planForTheseValues(tx: Tx): Promise<void> {
+  await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
 }
