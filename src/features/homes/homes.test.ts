@@ -304,16 +304,14 @@ describe('a home with more children than a page', () => {
         )
         .returning({ id: child.id });
       const validFrom = new Date('2024-01-01T00:00:00Z');
-      await tx
-        .insert(childAccess)
-        .values(
-          kids.map((k) => ({
-            childId: k.id,
-            agencyId: social.actor?.agencyId ?? '',
-            basis: 'placing_authority' as const,
-            validFrom,
-          })),
-        );
+      await tx.insert(childAccess).values(
+        kids.map((k) => ({
+          childId: k.id,
+          agencyId: social.actor?.agencyId ?? '',
+          basis: 'placing_authority' as const,
+          validFrom,
+        })),
+      );
       await tx.insert(placement).values(
         kids.map((k) => ({
           childId: k.id,
