@@ -8,6 +8,7 @@ import { ChronologyService } from './features/chronology/chronology.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
 import { HomesService } from './features/homes/homes.service';
+import { IntelligenceService } from './features/intelligence/intelligence.service';
 import { LocationsService } from './features/locations/locations.service';
 import { NoticesService } from './features/notices/notices.service';
 import { StrategyDiscussionsService } from './features/notices/strategy-discussions.service';
@@ -35,6 +36,7 @@ export interface Services extends PlatformServices {
   episodes: EpisodesService;
   flags: FlagsService;
   homes: HomesService;
+  intelligence: IntelligenceService;
   locations: LocationsService;
   notices: NoticesService;
   placements: PlacementsService;
@@ -75,6 +77,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     episodes,
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
+    intelligence: new IntelligenceService(platform.withTransaction, locations),
     locations,
     notices,
     strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction, platform.drafts),

@@ -1,3 +1,4 @@
+import { latLngToCell } from 'h3-js';
 import type { Tx } from '../../platform/db/client';
 import type { Geocoder } from '../../platform/geo/geocoder';
 import { type LocationInput, locationInput } from './schemas';
@@ -55,9 +56,17 @@ export class LocationsService {
   async insert(tx: Tx, place: ResolvedLocation, now: Date): Promise<string> {
     const [row] = await tx
       .insert(location)
-      .values({ ...place, createdAt: now })
+      .values({ ...place, h3Cell: h3CellOf(place.latitude, place.longitude), createdAt: now })
       .returning({ id: location.id });
     if (!row) throw new Error('location insert returned nothing');
     return row.id;
   }
+}
+
+/** The resolution of the H3 cell stored with each place: about 0.1 km², a few streets. */
+export const H3_RESOLUTION = 9;
+
+/** The H3 cell of a position, or null without one. */
+export function h3CellOf(latitude: number | null, longitude: number | null): string | null {
+  return latitude === null || longitude === null ? null : latLngToCell(latitude, longitude, H3_RESOLUTION);
 }

@@ -17,10 +17,13 @@ export const location = pgTable(
     /** Where the coordinates came from: the lookup service or the user. */
     coordinatesSource: text('coordinates_source', { enum: ['lookup', 'user'] }),
     localAuthorityCode: text('local_authority_code'),
+    /** The H3 cell (resolution 9, about 0.1 km²) of the coordinates: hotspots count by it. */
+    h3Cell: text('h3_cell'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('location_postcode_idx').on(t.postcode),
+    index('location_h3_idx').on(t.h3Cell),
     check('location_coordinates_pair', sql`(${t.latitude} is null) = (${t.longitude} is null)`),
     check(
       'location_coordinates_source',

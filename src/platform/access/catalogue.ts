@@ -37,6 +37,11 @@ export const permissions = {
   'audit:view': 'Read the audit log',
   'api-token:own': 'Create and revoke your own API tokens',
   'reference:view': 'See reference data (authorities, forces, agencies)',
+  'intelligence:view':
+    'See intelligence: people of concern, places, vehicles, phones and accounts linked to children, their networks and evidence packs',
+  'intelligence:record': 'Record intelligence: link a child to people, places, vehicles, phones and accounts',
+  'intelligence:resolve': 'Review possible duplicates in the intelligence, merge them and undo merges',
+  'warning-notice:record': 'Record Child Abduction Warning Notices served on people of concern',
 } as const;
 
 export type Permission = keyof typeof permissions;
@@ -46,6 +51,10 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'intelligence:view',
+      'intelligence:record',
+      'intelligence:resolve',
+      'warning-notice:record',
       'work:view',
       'work:allocate',
       'child:break-glass',
@@ -70,6 +79,8 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'intelligence:view',
+      'intelligence:record',
       'work:view',
       'work:allocate',
       'child:close',
@@ -96,6 +107,9 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'intelligence:view',
+      'intelligence:record',
+      'warning-notice:record',
       'work:view',
       'work:allocate',
       'child:break-glass',
@@ -119,6 +133,7 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'intelligence:record',
       'work:view',
       'work:allocate',
       'child:close',
@@ -157,6 +172,7 @@ export const roles = {
     name: 'Return interview worker',
     agencyTypes: ['local_authority', 'voluntary'],
     permissions: [
+      'intelligence:record',
       'work:view',
       'screening:record',
       'notice:raise',
@@ -190,12 +206,20 @@ export const roles = {
   analyst: {
     name: 'Analyst',
     agencyTypes: ['police_force', 'local_authority'],
-    permissions: ['childrens-home:view', 'home:view', 'reference:view', 'api-token:own'],
+    permissions: [
+      'intelligence:view',
+      'intelligence:record',
+      'intelligence:resolve',
+      'childrens-home:view',
+      'home:view',
+      'reference:view',
+      'api-token:own',
+    ],
   },
   subgroup_chair: {
     name: 'Subgroup chair',
     agencyTypes: ['police_force', 'local_authority', 'health', 'voluntary', 'education'],
-    permissions: ['work:view', 'subgroup:manage', 'home:view', 'reference:view'],
+    permissions: ['intelligence:view', 'work:view', 'subgroup:manage', 'home:view', 'reference:view'],
   },
   agency_administrator: {
     name: 'Agency administrator',
