@@ -28,6 +28,8 @@ const envSchema = z
     REPEAT_MISSING_DAYS: z.coerce.number().int().min(1).default(90),
     REPEAT_ABSENCE_COUNT: z.coerce.number().int().min(2).default(3),
     REPEAT_ABSENCE_DAYS: z.coerce.number().int().min(1).default(30),
+    LINKED_CHILDREN_COUNT: z.coerce.number().int().min(2).default(2),
+    LINKED_CHILDREN_DAYS: z.coerce.number().int().min(1).default(90),
     OUT_OF_AREA_MILES: z.coerce.number().min(0).default(20),
     ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).default(30),
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
@@ -88,7 +90,12 @@ export interface Config {
   session: { idleMinutes: number; absoluteHours: number };
   lockout: { maxFailures: number; windowMinutes: number; lockMinutes: number };
   /** Flag rules: so many episodes within so many days. Absences count towards repeat missing too. */
-  flags: { repeatMissing: { count: number; days: number }; repeatAbsence: { count: number; days: number } };
+  flags: {
+    repeatMissing: { count: number; days: number };
+    repeatAbsence: { count: number; days: number };
+    /** A place, adult, vehicle or phone linked to this many children within this many days. */
+    linkedChildren: { count: number; days: number };
+  };
   /** A placement further than this from home is out of area. */
   outOfAreaMiles: number;
   /** An unacknowledged high-priority alert escalates after this long, and again after as long again. */
@@ -134,6 +141,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     flags: {
       repeatMissing: { count: env.REPEAT_MISSING_COUNT, days: env.REPEAT_MISSING_DAYS },
       repeatAbsence: { count: env.REPEAT_ABSENCE_COUNT, days: env.REPEAT_ABSENCE_DAYS },
+      linkedChildren: { count: env.LINKED_CHILDREN_COUNT, days: env.LINKED_CHILDREN_DAYS },
     },
     outOfAreaMiles: env.OUT_OF_AREA_MILES,
     alertEscalationMinutes: env.ALERT_ESCALATION_MINUTES,

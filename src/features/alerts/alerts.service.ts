@@ -55,6 +55,7 @@ const subjects: Record<AlertKind, string> = {
   'child-turning-18': 'A child turns 18 within 28 days: record whether their record is handed over or closed',
   'child-turned-18':
     'A child is 18 today and nobody has recorded whether their record is handed over or closed',
+  'intelligence-pattern': 'Several children are linked to one place, adult, vehicle or phone in your area',
 };
 
 /**
@@ -301,5 +302,6 @@ export function alertPath(subjectType: string, subjectId: string, childId: strin
   if (subjectType === 'placement' && childId) return `/children/${childId}/profile/print`;
   if (subjectType === 'return_interview') return `/return-interviews/${subjectId}`;
   if (subjectType === 'child') return `/children/${subjectId}/at-18`;
+  if (subjectType === 'intel_pattern') return `/intelligence/patterns/${subjectId}`;
   return childId ? `/children/${childId}` : '/alerts';
 }

@@ -57,7 +57,11 @@ describe('flags', () => {
 
   it('raises repeat absence for three absences within 30 days, with a configurable rule', async () => {
     const strict = await buildTestApp({
-      flags: { repeatMissing: { count: 5, days: 90 }, repeatAbsence: { count: 2, days: 30 } },
+      flags: {
+        repeatMissing: { count: 5, days: 90 },
+        repeatAbsence: { count: 2, days: 30 },
+        linkedChildren: { count: 2, days: 90 },
+      },
     });
     try {
       const start = new Date('2026-09-01T18:00:00Z');

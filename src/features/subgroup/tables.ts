@@ -72,6 +72,7 @@ export const agendaKinds = [
   'return_interview_overdue',
   'screening',
   'strategy_discussion',
+  'intelligence_pattern',
 ] as const;
 export type AgendaKind = (typeof agendaKinds)[number];
 
@@ -85,6 +86,8 @@ export const agendaItem = pgTable(
       .references(() => subgroupMeeting.id),
     kind: text('kind', { enum: agendaKinds }).notNull(),
     childId: uuid('child_id').references(() => child.id),
+    /** For an intelligence pattern: the pattern, whose evidence names the children. */
+    patternId: uuid('pattern_id'),
     reason: text('reason').notNull(),
     position: integer('position').notNull(),
   },
@@ -92,7 +95,7 @@ export const agendaItem = pgTable(
     index('agenda_item_meeting_idx').on(t.meetingId, t.position),
     check(
       'agenda_item_kind',
-      sql`${t.kind} in ('repeat_missing', 'repeat_absence', 'return_interview_overdue', 'screening', 'strategy_discussion')`,
+      sql`${t.kind} in ('repeat_missing', 'repeat_absence', 'return_interview_overdue', 'screening', 'strategy_discussion', 'intelligence_pattern')`,
     ),
   ],
 );
