@@ -26,6 +26,8 @@ import { registerChildApi, registerChildRoutes } from './features/children/route
 import { registerChronologyRoutes } from './features/chronology/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
+import { registerEvidenceRoutes } from './features/intelligence/evidence.routes';
+import { registerWarningNoticeRoutes } from './features/intelligence/warning-notices.routes';
 import { registerNoticeApi } from './features/notices/api';
 import { registerNoticeRoutes } from './features/notices/routes';
 import { registerThresholdRoutes } from './features/notices/thresholds.routes';
@@ -280,6 +282,8 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerSightingRoutes(web, services);
     registerSubjectAccessRoutes(web, services);
     registerSubgroupRoutes(web, services);
+    registerWarningNoticeRoutes(web, services);
+    registerEvidenceRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

@@ -28,7 +28,8 @@ export interface RaiseAlert {
     | 'share'
     | 'break_glass'
     | 'placement'
-    | 'child';
+    | 'child'
+    | 'warning_notice';
   subjectId: string;
   priority?: 'high' | 'normal';
   /** People to email as well as the duty inboxes: for example the missing-from-home coordinators. */
@@ -55,6 +56,7 @@ const subjects: Record<AlertKind, string> = {
   'child-turning-18': 'A child turns 18 within 28 days: record whether their record is handed over or closed',
   'child-turned-18':
     'A child is 18 today and nobody has recorded whether their record is handed over or closed',
+  'warning-notice-breached': 'Breach: a child has been linked to a person served with a warning notice about them',
   'intelligence-pattern': 'Several children are linked to one place, adult, vehicle or phone in your area',
 };
 
@@ -302,6 +304,7 @@ export function alertPath(subjectType: string, subjectId: string, childId: strin
   if (subjectType === 'placement' && childId) return `/children/${childId}/profile/print`;
   if (subjectType === 'return_interview') return `/return-interviews/${subjectId}`;
   if (subjectType === 'child') return `/children/${subjectId}/at-18`;
+  if (subjectType === 'warning_notice') return `/warning-notices/${subjectId}`;
   if (subjectType === 'intel_pattern') return `/intelligence/patterns/${subjectId}`;
   return childId ? `/children/${childId}` : '/alerts';
 }

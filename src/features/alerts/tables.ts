@@ -20,6 +20,7 @@ export const alertKinds = [
   'placement-ended',
   'child-turning-18',
   'child-turned-18',
+  'warning-notice-breached',
   'intelligence-pattern',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];
