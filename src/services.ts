@@ -8,9 +8,8 @@ import { ChronologyService } from './features/chronology/chronology.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
 import { HomesService } from './features/homes/homes.service';
-import { EvidenceService } from './features/intelligence/evidence.service';
+import { HotspotsService } from './features/intelligence/hotspots.service';
 import { IntelligenceService } from './features/intelligence/intelligence.service';
-import { WarningNoticesService } from './features/intelligence/warning-notices.service';
 import { LocationsService } from './features/locations/locations.service';
 import { NoticesService } from './features/notices/notices.service';
 import { StrategyDiscussionsService } from './features/notices/strategy-discussions.service';
@@ -39,8 +38,7 @@ export interface Services extends PlatformServices {
   flags: FlagsService;
   homes: HomesService;
   intelligence: IntelligenceService;
-  warningNotices: WarningNoticesService;
-  evidence: EvidenceService;
+  hotspots: HotspotsService;
   locations: LocationsService;
   notices: NoticesService;
   placements: PlacementsService;
@@ -70,7 +68,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const episodes = new EpisodesService(platform.withTransaction, alerts, placements, locations);
   const screening = new ScreeningService(platform.withTransaction, platform.drafts);
   const sightings = new SightingsService(platform.withTransaction, locations, alerts);
-  const intelligence = new IntelligenceService(platform.withTransaction, locations);
   return {
     ...platform,
     alerts,
@@ -82,9 +79,8 @@ export function createServices(database: Database, config: Config, clock: Clock)
     episodes,
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
-    intelligence,
-    warningNotices: new WarningNoticesService(platform.withTransaction, alerts, intelligence),
-    evidence: new EvidenceService(platform.withTransaction),
+    intelligence: new IntelligenceService(platform.withTransaction, locations),
+    hotspots: new HotspotsService(platform.withTransaction),
     locations,
     notices,
     strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction, platform.drafts),

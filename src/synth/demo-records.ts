@@ -16,6 +16,7 @@ import { recordAudit } from '../platform/audit/audit';
 import { appUser } from '../platform/auth/tables';
 import { type Clock, systemContext } from '../platform/context';
 import type { WithTransaction } from '../platform/db/transaction';
+import { seedEpisodePlaces } from './places';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -395,6 +396,12 @@ export async function seedDemoRecords(
       );
     }
 
+    await seedEpisodePlaces(
+      tx,
+      episodeRows,
+      (e) => (e.policeForceCode === 'E23000009' ? NORTH_YORKSHIRE : LEEDS),
+      now,
+    );
     const gradings = episodeRows.map((e) => ({
       episodeId: e.id,
       grade: faker.helpers.weightedArrayElement([

@@ -4,6 +4,7 @@ import { phoneticCodes } from '../features/children/names';
 import { childSearchName } from '../features/children/tables';
 import { episode, returnInterview, riskGrading } from '../features/episodes/tables';
 import { childrensHome } from '../features/homes/tables';
+import { location } from '../features/locations/tables';
 import { notice } from '../features/notices/tables';
 import { milesBetween } from '../features/placements/distance';
 import { placement } from '../features/placements/tables';
@@ -15,6 +16,7 @@ import { type Clock, systemContext } from '../platform/context';
 import { BulkLoader } from '../platform/db/bulk';
 import type { Database } from '../platform/db/client';
 import type { WithTransaction } from '../platform/db/transaction';
+import { placePool } from './places';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -230,6 +232,8 @@ export async function seedScale(
       }
     });
     await loader.load(childrensHome, homes);
+    const places = placePool(authorities, options.seed ?? 20_261_126, now);
+    await loader.load(location, places.rows);
     const homesIn = new Map<string, typeof homes>();
     for (const h of homes)
       homesIn.set(h.localAuthorityCode, [...(homesIn.get(h.localAuthorityCode) ?? []), h]);
@@ -353,6 +357,7 @@ export async function seedScale(
             reportedByAgencyId: agencyOfLa(la.code),
             policeForceCode: host.policeForceCode,
             lastSeenPostcode: postcodeFor(host),
+            ...places.forEpisode(host.code, endedAt !== null),
             searchedBeforeReporting: random() < 0.7,
             calledChild: random() < 0.8,
             contactedFriendsFamily: random() < 0.5,
