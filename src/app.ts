@@ -27,6 +27,8 @@ import { registerChronologyRoutes } from './features/chronology/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
 import { registerEvidenceRoutes } from './features/intelligence/evidence.routes';
+import { registerResolutionRoutes } from './features/intelligence/resolution.routes';
+import { registerIntelligenceRoutes } from './features/intelligence/routes';
 import { registerWarningNoticeRoutes } from './features/intelligence/warning-notices.routes';
 import { registerNoticeApi } from './features/notices/api';
 import { registerNoticeRoutes } from './features/notices/routes';
@@ -272,6 +274,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerAlertRoutes(web, services);
     registerConcernRoutes(web, services);
     registerHomeRoutes(web, services);
+    registerIntelligenceRoutes(web, services);
     registerPlacementRoutes(web, services);
     registerProfileRoutes(web, services);
     registerNoticeRoutes(web, services);
@@ -284,6 +287,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerSubgroupRoutes(web, services);
     registerWarningNoticeRoutes(web, services);
     registerEvidenceRoutes(web, services);
+    registerResolutionRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

@@ -8,8 +8,13 @@ import { ChronologyService } from './features/chronology/chronology.service';
 import { EpisodesService } from './features/episodes/episodes.service';
 import { FlagsService } from './features/episodes/flags.service';
 import { HomesService } from './features/homes/homes.service';
+import { EvidenceService } from './features/intelligence/evidence.service';
 import { HotspotsService } from './features/intelligence/hotspots.service';
 import { IntelligenceService } from './features/intelligence/intelligence.service';
+import { NetworksService } from './features/intelligence/networks.service';
+import { PatternsService } from './features/intelligence/patterns.service';
+import { ResolutionService } from './features/intelligence/resolution.service';
+import { WarningNoticesService } from './features/intelligence/warning-notices.service';
 import { LocationsService } from './features/locations/locations.service';
 import { NoticesService } from './features/notices/notices.service';
 import { StrategyDiscussionsService } from './features/notices/strategy-discussions.service';
@@ -38,7 +43,12 @@ export interface Services extends PlatformServices {
   flags: FlagsService;
   homes: HomesService;
   intelligence: IntelligenceService;
+  networks: NetworksService;
   hotspots: HotspotsService;
+  warningNotices: WarningNoticesService;
+  evidence: EvidenceService;
+  patterns: PatternsService;
+  resolution: ResolutionService;
   locations: LocationsService;
   notices: NoticesService;
   placements: PlacementsService;
@@ -68,6 +78,11 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const episodes = new EpisodesService(platform.withTransaction, alerts, placements, locations);
   const screening = new ScreeningService(platform.withTransaction, platform.drafts);
   const sightings = new SightingsService(platform.withTransaction, locations, alerts);
+  const intelligence = new IntelligenceService(platform.withTransaction, locations);
+  const patterns = new PatternsService(platform.withTransaction, alerts, config.flags.linkedChildren);
+  intelligence.observe(patterns);
+  const resolution = new ResolutionService(platform.withTransaction);
+  intelligence.observe(resolution);
   return {
     ...platform,
     alerts,
@@ -79,8 +94,13 @@ export function createServices(database: Database, config: Config, clock: Clock)
     episodes,
     flags: new FlagsService(platform.withTransaction, config.flags),
     homes: new HomesService(platform.withTransaction),
-    intelligence: new IntelligenceService(platform.withTransaction, locations),
+    intelligence,
     hotspots: new HotspotsService(platform.withTransaction),
+    warningNotices: new WarningNoticesService(platform.withTransaction, alerts, intelligence),
+    evidence: new EvidenceService(platform.withTransaction),
+    networks: new NetworksService(platform.withTransaction, platform.jobs),
+    patterns,
+    resolution,
     locations,
     notices,
     strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction, platform.drafts),

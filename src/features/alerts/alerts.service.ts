@@ -29,7 +29,8 @@ export interface RaiseAlert {
     | 'break_glass'
     | 'placement'
     | 'child'
-    | 'warning_notice';
+    | 'warning_notice'
+    | 'intel_pattern';
   subjectId: string;
   priority?: 'high' | 'normal';
   /** People to email as well as the duty inboxes: for example the missing-from-home coordinators. */

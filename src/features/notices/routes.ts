@@ -110,9 +110,11 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
       decided,
       ...(query.after ? { after: query.after } : {}),
     });
+    const patterns = decided || query.after ? [] : await services.patterns.forMash(request.ctx);
     return reply.render('notices/views/queue.njk', {
       pageTitle: decided ? 'Decided notices' : 'MASH queue',
       decided,
+      patterns: patterns.map((p) => ({ href: `/intelligence/patterns/${p.id}`, reason: p.reason })),
       rows: queueRows(queue.rows, services.clock.now()),
       ...pageLinks('/mash', queue, query.after, decided ? { show: 'decided' } : {}),
     });

@@ -23,6 +23,7 @@ type WithId = FastifyRequest<{ Params: { id: string } }>;
 const uuid = z.uuid();
 
 const kindNames: Record<string, string> = {
+  intelligence_pattern: 'Children linked to one place, adult, vehicle or phone',
   strategy_discussion: 'Strategy discussions decided',
   screening: 'Moderate or significant CSE screening',
   repeat_missing: 'Repeat missing',
@@ -174,9 +175,25 @@ export function registerSubgroupRoutes(web: FastifyInstance, services: Services)
           .filter((i) => i.item.kind === kind)
           .map((i) => ({
             childId: i.child?.id ?? null,
-            name: i.child ? `${i.child.givenName} ${i.child.familyName}` : 'Not identified',
+            name: i.item.patternId
+              ? 'Pattern'
+              : i.child
+                ? `${i.child.givenName} ${i.child.familyName}`
+                : 'Not identified',
+            patternHref: i.item.patternId ? `/intelligence/patterns/${i.item.patternId}` : null,
             dateOfBirth: i.child?.dateOfBirth ? formatDate(i.child.dateOfBirth) : '',
             reason: i.item.reason,
+            // A pattern's evidence: each child and the episode the link came from.
+            evidence: m.evidence
+              .filter((e) => e.patternId === i.item.patternId)
+              .map((e) => ({
+                childId: e.child?.id ?? null,
+                child: e.child?.name ?? 'A child your agency cannot see',
+                what: `${e.type.toLowerCase()} on ${formatDateTime(e.at)}`,
+                episode: e.episode
+                  ? `episode from ${formatDateTime(e.episode.startedAt)}${e.episode.endedAt ? ` to ${formatDateTime(e.episode.endedAt)}` : ''}`
+                  : null,
+              })),
           })),
       }))
       .filter((s) => s.items.length > 0);

@@ -16,6 +16,8 @@ import { PAGE_SIZE } from '../../platform/http/pagination';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import * as children from '../children/children.repository';
 import { episode, returnInterview } from '../episodes/tables';
+import type { Acting } from '../intelligence/intelligence.service';
+import { childrenOfPatterns, evidenceOf, openPatternsIn } from '../intelligence/patterns.service';
 import { notice, noticeDecision } from '../notices/tables';
 import { cseScreening } from '../screening/tables';
 import {
@@ -61,6 +63,7 @@ export const newSubgroupAction = z.object({
 
 /** Agenda sections in the order they are discussed. */
 const kindOrder: AgendaKind[] = [
+  'intelligence_pattern',
   'strategy_discussion',
   'screening',
   'repeat_missing',
@@ -307,6 +310,7 @@ export class SubgroupService {
             meetingId,
             kind: i.kind,
             childId: i.childId,
+            patternId: i.patternId ?? null,
             reason: i.reason,
             position,
           })),
@@ -320,7 +324,17 @@ export class SubgroupService {
         .innerJoin(appUser, eq(appUser.id, subgroupMember.userId))
         .where(and(eq(subgroupMember.subgroupId, s.id), isNull(subgroupMember.leftAt)));
       const until = new Date(Math.max(meeting.meetsAt.getTime(), now.getTime()) + 14 * DAY);
-      const childIds = [...new Set(items.map((i) => i.childId))];
+      // A pattern's children are on the agenda through its evidence.
+      const inPatterns = await childrenOfPatterns(
+        tx,
+        items.map((i) => i.patternId).filter((p): p is string => Boolean(p)),
+      );
+      const childIds = [
+        ...new Set([
+          ...items.map((i) => i.childId).filter((c): c is string => Boolean(c)),
+          ...[...inPatterns.values()].flat(),
+        ]),
+      ];
       await tx
         .update(childAccess)
         .set({ validTo: now })
@@ -360,7 +374,23 @@ export class SubgroupService {
         and a.local_authority_code = ${area} and ca.valid_from <= ${now}
         and (ca.valid_to is null or ca.valid_to > ${now}))`;
     const name = sql<string>`${child.familyName} || ' ' || ${child.givenName}`;
-    const out: { kind: AgendaKind; childId: string; reason: string; sortName: string }[] = [];
+    const out: {
+      kind: AgendaKind;
+      childId: string | null;
+      patternId?: string;
+      reason: string;
+      sortName: string;
+    }[] = [];
+    // Places, adults, vehicles and phones linked to several children: the pattern is the item.
+    for (const p of await openPatternsIn(tx, area)) {
+      out.push({
+        kind: 'intelligence_pattern',
+        childId: null,
+        patternId: p.id,
+        reason: p.reason,
+        sortName: p.label,
+      });
+    }
     const { repeatMissing, repeatAbsence } = this.rules;
     // Children with so many episodes (or absences alone) within the rule's window.
     const repeated = (rule: { count: number; days: number }, absencesOnly: boolean) =>
@@ -502,7 +532,15 @@ export class SubgroupService {
           childId,
         });
       }
-      return { meeting, subgroup: s, lead: lead?.name ?? '', items, actions };
+      const evidence = ctx.actor
+        ? await evidenceOf(
+            tx,
+            ctx as Acting,
+            items.map((i) => i.item.patternId).filter((p): p is string => Boolean(p)),
+            'on-agenda',
+          )
+        : [];
+      return { meeting, subgroup: s, lead: lead?.name ?? '', items, actions, evidence };
     });
   }
 
