@@ -15,6 +15,7 @@ import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
 import { allocationPanel } from '../allocation/routes';
 import { episodeListRows } from '../episodes/presenters';
+import { addIntelligenceHref } from '../intelligence/routes';
 import {
   atEighteenRows,
   authorityItems,
@@ -252,6 +253,8 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
           summaryRows: childSummaryRows(c, services.clock.now()),
           identifierRows: identifierRows(c),
           mayCorrect: request.ctx.permissions.has('child:correct'),
+          mayViewIntelligence: request.ctx.permissions.has('intelligence:view'),
+          addIntelligenceHref: addIntelligenceHref(request.ctx, id, null, `/children/${id}`),
           correctionRows: childCorrectionRows(corrections),
         };
       });

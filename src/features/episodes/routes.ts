@@ -18,6 +18,7 @@ import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { allocationPanel } from '../allocation/routes';
+import { addIntelligenceHref } from '../intelligence/routes';
 import { episodeRows, forceItems, gradingRows, overdueReviewRows } from './presenters';
 import {
   closeEpisode,
@@ -142,6 +143,14 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
         })),
       ],
       allocationPanel: await allocationPanel(services, request.ctx, 'episode', id),
+      linked: (request.query as Record<string, string> | undefined)?.linked === 'yes',
+      addIntelligenceHref: addIntelligenceHref(
+        request.ctx,
+        view.episode.childId,
+        { type: 'episode', id },
+        `/episodes/${id}`,
+        view.episode.endedAt ? 'found_at' : 'went_missing_from',
+      ),
       values: {},
       ...extra,
     });

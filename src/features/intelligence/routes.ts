@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Context } from '../../platform/context';
 import { ValidationError } from '../../platform/http/errors';
 import {
   asFormErrors,
@@ -89,6 +90,26 @@ export function linkRows(
       { text: [l.authorName, l.authorAgency].filter(Boolean).join(', ') },
     ];
   });
+}
+
+/**
+ * Where to record intelligence from a record: the capture page with its source filled in, or null
+ * when the user may not record intelligence.
+ */
+export function addIntelligenceHref(
+  ctx: Context,
+  childId: string,
+  source: { type: LinkSource; id: string } | null,
+  returnTo: string,
+  type?: (typeof linkTypes)[number],
+): string | null {
+  if (!ctx.permissions.has('intelligence:record')) return null;
+  const q = new URLSearchParams({
+    ...(source ? { source: source.type, sourceId: source.id } : {}),
+    ...(type ? { type } : {}),
+    returnTo,
+  });
+  return `/children/${childId}/intelligence/add?${q}`;
 }
 
 const kindItems = (selected: string | undefined) =>

@@ -19,6 +19,7 @@ import { recordId } from '../../platform/http/params';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { allocationPanel } from '../allocation/routes';
+import { addIntelligenceHref } from '../intelligence/routes';
 import { queueRows, timeLeft } from './presenters';
 import {
   acceptInterview,
@@ -86,6 +87,13 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
       pageTitle: 'Return interview',
       backLink: '/return-interviews',
       allocationPanel: await allocationPanel(services, request.ctx, 'return_interview', id),
+      linked: (request.query as Record<string, string> | undefined)?.linked === 'yes',
+      addIntelligenceHref: addIntelligenceHref(
+        request.ctx,
+        row.child.id,
+        { type: 'return_interview', id },
+        `/return-interviews/${id}`,
+      ),
       row,
       due: formatDateTime(row.interview.dueAt),
       left: timeLeft(row.interview.dueAt, now),

@@ -54,6 +54,8 @@ const navItems: NavItem[] = [
   { href: '/children/repeat-missing', text: 'Repeat missing', permission: 'episode:report' },
   { href: '/episodes/reviews-overdue', text: 'Reviews overdue', permission: 'episode:grade' },
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
+  { href: '/intelligence', text: 'Intelligence', permission: 'intelligence:view' },
+  { href: '/intelligence/hotspots', text: 'Hotspots', permission: 'child:view' },
   { href: '/homes', text: 'Homes', permission: 'childrens-home:view' },
   { href: '/subgroups', text: 'Subgroup', permission: 'subgroup:manage' },
   { href: '/sighting-codes', text: 'Access codes', permission: 'sighting-code:manage' },
