@@ -1,3 +1,4 @@
+import { startNetworkWorker } from './features/intelligence/network-job';
 import { systemContext } from './platform/context';
 import { startWorkers as startPlatformWorkers } from './platform/jobs/workers';
 import type { Services } from './services';
@@ -38,4 +39,5 @@ export async function startWorkers(services: Services, pollingIntervalSeconds = 
   );
   // Daily, early in the working day.
   await services.jobs.schedule('child.turning-18', '0 7 * * *');
+  await startNetworkWorker(services, pollingIntervalSeconds);
 }

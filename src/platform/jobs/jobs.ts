@@ -10,6 +10,7 @@ export const queueNames = [
   'notice.escalate',
   'alert.escalate',
   'child.turning-18',
+  'intelligence.network',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
 
