@@ -16,6 +16,7 @@ import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
+import { addIntelligenceHref } from '../intelligence/routes';
 import { newCode, normaliseCode, sightingReport } from './sightings.service';
 
 type WithId = FastifyRequest<{ Params: { id: string } }>;
@@ -188,6 +189,15 @@ export function registerSightingRoutes(web: FastifyInstance, services: Services)
             ? `Kept as intelligence by ${s.triagedBy ?? ''}`
             : null,
       linkedChildId: s.child?.id ?? null,
+      addIntelligenceHref: s.child
+        ? addIntelligenceHref(
+            request.ctx,
+            s.child.id,
+            { type: 'sighting', id: x.id },
+            `/sightings/${x.id}`,
+            'seen_with',
+          )
+        : null,
       searched: query.name ?? '',
       hits: hits?.map((h) => ({
         id: h.child.id,
