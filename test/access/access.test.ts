@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { episode, riskGrading } from '../../src/features/episodes/tables';
+import { intelEntity } from '../../src/features/intelligence/tables';
 import { notice } from '../../src/features/notices/tables';
 import { childPhoto } from '../../src/features/profiles/tables';
 import { cseScreening } from '../../src/features/screening/tables';
@@ -401,6 +402,32 @@ describe('expected access (generated from the table)', () => {
         case 'agency list':
           expect((await browser.get('/admin/agencies')).statusCode).toBe(row.allow ? 200 : 404);
           break;
+        case 'child intelligence': {
+          const c = await childFixture(row.role, row.relationship);
+          const page = await browser.get(`/children/${c.id}/intelligence`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes(c.name)).toBe(row.allow);
+          break;
+        }
+        case 'intelligence entity': {
+          const creator = (await userRow('police.mash@lantern.invalid')).agencyId;
+          const [made] = await t.services.withTransaction((tx) =>
+            tx
+              .insert(intelEntity)
+              .values({
+                kind: 'phone',
+                label: '+447700900321',
+                phoneE164: '+447700900321',
+                createdByAgencyId: creator,
+                createdAt: t.clock.now(),
+              })
+              .returning({ id: intelEntity.id }),
+          );
+          const page = await browser.get(`/intelligence/entities/${made?.id}`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes('+447700900321')).toBe(row.allow);
+          break;
+        }
       }
     });
   }

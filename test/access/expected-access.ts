@@ -34,7 +34,9 @@ export type Resource =
   | 'decision at 18'
   | 'sighting'
   | 'work queues'
-  | 'allocation';
+  | 'allocation'
+  | 'child intelligence'
+  | 'intelligence entity';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -134,6 +136,21 @@ export const expectedAccess: ExpectedAccess[] = [
   ...rows('chronology', 'agency-holds-access', childViewers),
   ...rows('chronology', 'access-expired', []),
   ...rows('chronology', 'no-relationship', []),
+  // Intelligence about a child: those with the intelligence permission who may also see the child.
+  ...rows('child intelligence', 'agency-holds-access', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+  ]),
+  ...rows('child intelligence', 'no-relationship', []),
+  // An entity's page: the intelligence permission (its links to children still follow the children).
+  ...rows('intelligence entity', 'none', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+    'analyst',
+    'subgroup_chair',
+  ]),
   ...rows('subject access export', 'agency-holds-access', ['social_care_mash_practitioner', 'missing_lead']),
   ...rows('subject access export', 'no-relationship', []),
   // Handing over or closing a record at 18 is for the local authority's missing lead and MASH social care.
