@@ -24,6 +24,9 @@ type WithId = FastifyRequest<{ Params: { id: string } }>;
 const dateField = (field: string) => (field === 'servedOn' || field === 'reviewOn' ? `${field}-day` : field);
 const fieldOrder = ['personId', 'servedOn-day', 'terms', 'reviewOn-day'];
 
+/** Typed text keeps its line breaks, and nothing of the template's own white space. */
+const pre = (value: string) => `<span class="lantern-pre">${escapeHtml(value)}</span>`;
+
 const status = (n: Pick<NoticeView, 'endedAt'>) =>
   n.endedAt
     ? '<strong class="govuk-tag govuk-tag--grey">Ended</strong>'
@@ -78,13 +81,13 @@ export function noticeRows(n: NoticeView) {
         value: { text: n.servedBy.name ? `${n.servedBy.name}, ${n.servedBy.agency}` : n.servedBy.agency },
       },
       { key: { text: 'Served on' }, value: { text: formatDate(n.servedOn) } },
-      { key: { text: 'Terms' }, value: { text: n.terms, classes: 'lantern-pre' } },
+      { key: { text: 'Terms' }, value: { html: pre(n.terms) } },
       { key: { text: 'Review date' }, value: { text: formatDate(n.reviewOn) } },
       { key: { text: 'Recorded' }, value: { text: formatDateTime(n.recordedAt) } },
       ...(n.endedAt
         ? [
             { key: { text: 'Ended' }, value: { text: formatDateTime(n.endedAt) } },
-            { key: { text: 'Why it ended' }, value: { text: n.endedReason ?? '', classes: 'lantern-pre' } },
+            { key: { text: 'Why it ended' }, value: { html: pre(n.endedReason ?? '') } },
           ]
         : []),
     ],

@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 const grading = { sourceGrade: '2', informationGrade: 'B', handlingCode: 'P' } as const;
-const terms = 'Not to contact the child, or allow the child into 14 Example Street, or be with the child anywhere';
+const terms =
+  'Not to contact the child, or allow the child into 14 Example Street, or be with the child anywhere';
 
 /** A looked-after child of Leeds, missing in West Yorkshire, so the force sees them too. */
 async function childInCare(givenName: string, dateOfBirth = '2012-04-01', lookedAfter = true) {
@@ -95,9 +96,9 @@ describe('the rules', () => {
     expect(inForceAt(n, new Date('2026-05-01T10:00:00Z'))).toBe(false);
     expect(inForceAt(n, new Date('2026-05-01T16:00:00Z'))).toBe(true);
     expect(inForceAt(n, new Date('2026-05-02T01:00:00Z'))).toBe(true);
-    expect(inForceAt({ ...n, endedAt: new Date('2026-05-10T00:00:00Z') }, new Date('2026-05-11T00:00:00Z'))).toBe(
-      false,
-    );
+    expect(
+      inForceAt({ ...n, endedAt: new Date('2026-05-10T00:00:00Z') }, new Date('2026-05-11T00:00:00Z')),
+    ).toBe(false);
   });
 });
 
@@ -177,7 +178,9 @@ describe('a breach', () => {
     expect(breaches).toHaveLength(1);
     expect(breaches[0]).toMatchObject({ linkId: first, sourceType: 'episode', sourceId: episodeId });
     const alerts = await alertsOf(noticeId);
-    expect(alerts.map((a) => a.agencyId).sort()).toEqual([police.actor.agencyId, social.actor.agencyId].sort());
+    expect(alerts.map((a) => a.agencyId).sort()).toEqual(
+      [police.actor.agencyId, social.actor.agencyId].sort(),
+    );
     expect(alerts.every((a) => a.priority === 'high' && a.childId === childId)).toBe(true);
 
     // Processing the same link again changes nothing.
