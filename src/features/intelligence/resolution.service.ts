@@ -578,13 +578,29 @@ export class ResolutionService implements LinkObserver {
   constructor(private readonly withTransaction: WithTransaction) {}
 
   /**
-   * A new entity–entity link (a person using a phone, living at a place) may make two people look
-   * alike: their candidates are looked at again, in the same transaction.
+   * Candidates are looked for in the transaction that records a link. An entity–entity link (a
+   * person using a phone, living at a place) may make two people look alike, so both ends are
+   * looked at again. A child's link is looked at when it is the entity's first: the entity has
+   * just been recorded where the work happens, and may be a second copy of one already known.
    */
   async onLink(tx: Tx, ctx: Acting, link: LinkRow): Promise<void> {
-    if (!link.fromEntityId) return;
-    await findCandidatesFor(tx, link.fromEntityId, ctx.clock.now());
-    await findCandidatesFor(tx, link.entityId, ctx.clock.now());
+    const now = ctx.clock.now();
+    if (link.fromEntityId) {
+      await findCandidatesFor(tx, link.fromEntityId, now);
+      await findCandidatesFor(tx, link.entityId, now);
+      return;
+    }
+    const earlier = await tx
+      .select({ id: intelLink.id })
+      .from(intelLink)
+      .where(
+        and(
+          ne(intelLink.id, link.id),
+          or(eq(intelLink.entityId, link.entityId), eq(intelLink.fromEntityId, link.entityId)),
+        ),
+      )
+      .limit(1);
+    if (earlier.length === 0) await findCandidatesFor(tx, link.entityId, now);
   }
 
   /** Finds candidates for one entity, just recorded or linked. For the code that records it. */

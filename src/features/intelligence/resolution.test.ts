@@ -270,6 +270,33 @@ describe('who may resolve', () => {
   });
 });
 
+describe('finding candidates where the work happens', () => {
+  it('looks for copies of a person first recorded with a link from a child', async () => {
+    const social = await contextFor(t, 'social.mash@lantern.invalid');
+    const childId = await t.services.children.create(social, { givenName: 'Example', familyName: 'Child' });
+    const episodeId = await t.services.episodes.report(social, childId, {
+      kind: 'missing',
+      startedAt: new Date('2026-05-30T20:00:00Z'),
+      policeForceCode: 'E23000010',
+    });
+    const known = await person('Alexander', 'Examplesson', { approximateAge: 30 });
+    const fresh = await person('Alex', 'Examplesen', { approximateAge: 32 });
+    expect(await candidateOf(known, fresh)).toBeNull();
+    await t.services.intelligence.link(police, {
+      childId,
+      entityId: fresh,
+      type: 'seen_with',
+      occurredAt: new Date('2026-05-31T09:00:00Z'),
+      sourceType: 'episode',
+      sourceId: episodeId,
+      ...grading,
+    });
+    const c = await candidateOf(known, fresh);
+    expect(c?.status).toBe('open');
+    expect(((c?.reasons ?? []) as Reason[]).map((r) => r.reason)).toContain('Their ages fit together');
+  });
+});
+
 describe('other kinds', () => {
   it('proposes a partly read plate as a candidate for the registration it could be', async () => {
     const full = await t.services.intelligence.createEntity(police, {
