@@ -27,6 +27,7 @@ import { registerChronologyRoutes } from './features/chronology/routes';
 import { registerEpisodeApi, registerEpisodeRoutes } from './features/episodes/routes';
 import { registerHomeRoutes } from './features/homes/routes';
 import { registerEvidenceRoutes } from './features/intelligence/evidence.routes';
+import { registerHotspotRoutes } from './features/intelligence/hotspots.routes';
 import { registerNetworkRoutes } from './features/intelligence/networks.routes';
 import { registerResolutionRoutes } from './features/intelligence/resolution.routes';
 import { registerIntelligenceRoutes } from './features/intelligence/routes';
@@ -276,6 +277,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerConcernRoutes(web, services);
     registerHomeRoutes(web, services);
     registerIntelligenceRoutes(web, services);
+    registerHotspotRoutes(web, services);
     registerNetworkRoutes(web, services);
     registerPlacementRoutes(web, services);
     registerProfileRoutes(web, services);

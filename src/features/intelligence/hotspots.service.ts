@@ -263,6 +263,11 @@ export interface CellAnswer {
   records: CellRecord[];
 }
 
+/** Hotspots are for those who work with children (`child:view`) or analyse intelligence. */
+export function requireHotspotAccess(ctx: Context): void {
+  if (!hasPermission(ctx, 'intelligence:view')) requirePermission(ctx, 'child:view');
+}
+
 /**
  * Hotspots: H3 hexagons counting where children went missing from, were found and were seen.
  *
@@ -275,7 +280,7 @@ export class HotspotsService {
 
   /** Counts per hexagon at the filter's resolution, for the actor's agency. */
   async hexagons(ctx: Context, filter: HotspotFilter): Promise<HotspotAnswer> {
-    if (!hasPermission(ctx, 'intelligence:view')) requirePermission(ctx, 'child:view');
+    requireHotspotAccess(ctx);
     const f = hotspotFilter.parse(filter);
     const exact = hasPermission(ctx, 'intelligence:view');
     return this.withTransaction(async (tx) => {
