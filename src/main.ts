@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     await seedDemoRecords(services.withTransaction, systemClock);
     console.log(`Demo data loaded: ${users} demo users (see README for sign-ins) and synthetic children.`);
   }
+  // Places recorded with coordinates but no H3 cell get one: hotspots count by it.
+  if (!worker) await services.hotspots.fillMissingCells();
   if (primary) {
     services.mailer.close();
     await database.close();
