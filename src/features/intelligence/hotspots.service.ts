@@ -396,7 +396,7 @@ export class HotspotsService {
  * `childVisibleTo` applied to the agency's access rows; it does not need `child:view`, because a
  * count names nobody (an analyst counts children they may not open).
  */
-function agencyCounts(ctx: Context): (childId: AnyPgColumn) => SQL {
+export function agencyCounts(ctx: Context): (childId: AnyPgColumn) => SQL {
   const counting: Context = { ...ctx, permissions: new Set([...ctx.permissions, 'child:view']) };
   return (childId) => childVisibleTo(counting, childId);
 }
