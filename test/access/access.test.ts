@@ -409,6 +409,28 @@ describe('expected access (generated from the table)', () => {
           expect(page.body.includes(c.name)).toBe(row.allow);
           break;
         }
+        case 'evidence pack': {
+          const c = await childFixture(row.role, row.relationship);
+          for (const url of [
+            `/intelligence/evidence/child/${c.id}`,
+            `/intelligence/evidence/child/${c.id}?format=json`,
+          ]) {
+            const page = await browser.get(url);
+            expect(page.statusCode, url).toBe(row.allow ? 200 : 404);
+            expect(page.body.includes(c.name), url).toBe(row.allow);
+          }
+          break;
+        }
+        case 'network around a child': {
+          const c = await childFixture(row.role, row.relationship);
+          const page = await browser.get(`/intelligence/network/child/${c.id}`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes(c.name)).toBe(row.allow);
+          break;
+        }
+        case 'resolution queue':
+          expect((await browser.get('/intelligence/resolution')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
         case 'intelligence entity': {
           const creator = (await userRow('police.mash@lantern.invalid')).agencyId;
           const [made] = await t.services.withTransaction((tx) =>

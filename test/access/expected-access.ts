@@ -36,7 +36,10 @@ export type Resource =
   | 'work queues'
   | 'allocation'
   | 'child intelligence'
-  | 'intelligence entity';
+  | 'intelligence entity'
+  | 'evidence pack'
+  | 'network around a child'
+  | 'resolution queue';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -143,6 +146,21 @@ export const expectedAccess: ExpectedAccess[] = [
     'missing_coordinator',
   ]),
   ...rows('child intelligence', 'no-relationship', []),
+  // The evidence pack and the network around a child follow the same rule.
+  ...rows('evidence pack', 'agency-holds-access', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+  ]),
+  ...rows('evidence pack', 'no-relationship', []),
+  ...rows('network around a child', 'agency-holds-access', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+  ]),
+  ...rows('network around a child', 'no-relationship', []),
+  // Deciding whether two records are one: those who resolve intelligence.
+  ...rows('resolution queue', 'none', ['police_mash_officer', 'analyst']),
   // An entity's page: the intelligence permission (its links to children still follow the children).
   ...rows('intelligence entity', 'none', [
     'police_mash_officer',
