@@ -16,6 +16,7 @@ import { recordAudit } from '../platform/audit/audit';
 import { appUser } from '../platform/auth/tables';
 import { type Clock, systemContext } from '../platform/context';
 import type { WithTransaction } from '../platform/db/transaction';
+import { seedDemoIntelligence } from './intelligence';
 import { seedEpisodePlaces } from './places';
 
 const HOUR = 3_600_000;
@@ -619,6 +620,7 @@ export async function seedDemoRecords(
       upTo: 14,
     });
     if (allocations.length) await tx.insert(allocation).values(allocations);
+    await seedDemoIntelligence(tx, now);
 
     await recordAudit(tx, systemContext(clock, 'seed'), { action: 'seed.demo-records', subjectType: 'demo' });
   });

@@ -16,6 +16,7 @@ import { type Clock, systemContext } from '../platform/context';
 import { BulkLoader } from '../platform/db/bulk';
 import type { Database } from '../platform/db/client';
 import type { WithTransaction } from '../platform/db/transaction';
+import { seedScaleIntelligence } from './intelligence';
 import { placePool } from './places';
 
 const HOUR = 3_600_000;
@@ -434,6 +435,7 @@ export async function seedScale(
     await loader.rollback();
     throw error;
   }
+  await seedScaleIntelligence(database, withTransaction, shape.authorities, { seed: options.seed, now });
   // Outside the load's transaction: settle the GIN indexes' pending lists, set the visibility map
   // for index-only scans, and give the planner its statistics.
   await database.raw.exec('VACUUM ANALYZE');

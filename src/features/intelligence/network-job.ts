@@ -20,7 +20,7 @@ export const NETWORK_QUEUE = 'intelligence.network';
  * (Brandes' algorithm on a sample, scaled up), which ranks the busiest nodes much as the exact
  * figure would at a fraction of the cost.
  */
-export const EXACT_BETWEENNESS_UP_TO = 1_000;
+export const EXACT_BETWEENNESS_UP_TO = 3_000;
 export const BETWEENNESS_SAMPLES = 100;
 
 const LISTED_COMPONENTS = 20;
