@@ -428,6 +428,9 @@ describe('expected access (generated from the table)', () => {
           expect(page.body.includes(c.name)).toBe(row.allow);
           break;
         }
+        case 'hotspots':
+          expect((await browser.get('/intelligence/hotspots')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
         case 'resolution queue':
           expect((await browser.get('/intelligence/resolution')).statusCode).toBe(row.allow ? 200 : 404);
           break;

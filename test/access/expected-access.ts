@@ -39,7 +39,8 @@ export type Resource =
   | 'intelligence entity'
   | 'evidence pack'
   | 'network around a child'
-  | 'resolution queue';
+  | 'resolution queue'
+  | 'hotspots';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -161,6 +162,9 @@ export const expectedAccess: ExpectedAccess[] = [
   ...rows('network around a child', 'no-relationship', []),
   // Deciding whether two records are one: those who resolve intelligence.
   ...rows('resolution queue', 'none', ['police_mash_officer', 'analyst']),
+  // Hotspot counts: anyone who works with children or with intelligence (small counts suppressed
+  // for those without the intelligence permission).
+  ...rows('hotspots', 'none', [...childViewers, 'analyst', 'subgroup_chair']),
   // An entity's page: the intelligence permission (its links to children still follow the children).
   ...rows('intelligence entity', 'none', [
     'police_mash_officer',
