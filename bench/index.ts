@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { benchHotspots } from './hotspots';
+import { benchNetworks } from './networks';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PASSWORD = 'lantern-demo-password';
@@ -257,6 +258,7 @@ async function dataset(adminUrl: string, scale: 'force' | 'national'): Promise<s
 async function benchPostgres(adminUrl: string, scale: 'force' | 'national'): Promise<void> {
   const url = await dataset(adminUrl, scale);
   results.runs.push({ label: `Hotspots, PostgreSQL, ${scale} scale`, figures: await benchHotspots(url) });
+  results.runs.push({ label: `Networks, PostgreSQL, ${scale} scale`, figures: await benchNetworks(url) });
   const db = new pg.Pool({ connectionString: url, max: connections });
   const one = async <T>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as T[];
   const [leeds] = await one<{ id: string }>(

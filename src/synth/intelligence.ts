@@ -362,9 +362,14 @@ export class IntelligenceGenerator {
       return entityRow(this.uuid(), 'account', `${platform}: @${key}`, { platform, handle, handleKey: key });
     };
 
-    // Who has links: the likelier the more often a child goes missing; most children have none.
+    // Who has links: the likelier the more often a child goes missing; most children have none. In
+    // an area where few children go missing often, more of them are drawn (up to three times as
+    // likely), so that its links come to about four per linked episode rather than piling up on a few.
+    const likelihood = (episodes: number) => Math.min(0.9, 0.1 + 0.03 * episodes);
+    const expected = area.children.reduce((s, c) => s + likelihood(c.episodes.length) * c.episodes.length, 0);
+    const boost = Math.min(3, Math.max(1, targetLinks / 4 / Math.max(1, expected)));
     const linked = area.children.filter(
-      (c) => c.episodes.length > 0 && this.chance(Math.min(0.9, 0.1 + 0.03 * c.episodes.length)),
+      (c) => c.episodes.length > 0 && this.chance(Math.min(0.9, likelihood(c.episodes.length) * boost)),
     );
     if (linked.length === 0) return rows;
 
@@ -510,7 +515,8 @@ export class IntelligenceGenerator {
           done.add(`${type}:${entityId}`);
           link({ childId: c.id }, entityId, type, when, e.id);
         };
-        for (let k = 0; k < count; k += 1) {
+        // A draw that repeats a link already made for the episode is drawn again, a few times at most.
+        for (let k = 0; done.size < count && k < count * 3; k += 1) {
           if (k === 0 && e.endedAt) {
             // Where the child was found: the group's flat, a favourite haunt, anywhere busy, or a friend's.
             const r = this.random();
@@ -584,7 +590,7 @@ interface EpisodeRow {
  * or of the children's services that recorded it; its episodes (not entered in error) oldest
  * first; and the area's police force as the agency recording the intelligence.
  */
-async function readAreas(tx: Tx, childOrder: 'id' | 'la_child_id'): Promise<SynthArea[]> {
+export async function readAreas(tx: Tx, childOrder: 'id' | 'la_child_id'): Promise<SynthArea[]> {
   const children = (
     (await tx.execute(sql`
       select c.id, coalesce(c.responsible_authority_code, a.local_authority_code) as area
