@@ -44,7 +44,7 @@ function enhance(container) {
   };
   const describe = (node) => {
     if (!status) return;
-    status.hidden = false;
+    // Spoken, not shown: showing it would move the graph under the pointer mid-click.
     status.textContent = node.getAttribute('aria-label') ?? '';
   };
   for (const n of nodes) {
