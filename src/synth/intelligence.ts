@@ -13,6 +13,7 @@ import { findLocalAuthority } from '../platform/agencies/reference-data';
 import { BulkLoader } from '../platform/db/bulk';
 import type { Database, Tx } from '../platform/db/client';
 import type { WithTransaction } from '../platform/db/transaction';
+import { prng, uuidFrom } from './random';
 
 /**
  * Synthetic intelligence: the people, places, vehicles, phones and accounts children are linked
@@ -66,20 +67,6 @@ export interface IntelligenceRows {
   entities: EntityRow[];
   links: LinkRow[];
 }
-
-/** Mulberry32, as the scale loader uses: the same data on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const hex = (n: number) => Math.floor(n).toString(16).padStart(8, '0');
 
 /**
  * Ofcom's numbers for drama, as E.164: 07700 900000–900999, and 1,000 in each of these
@@ -218,10 +205,7 @@ export class IntelligenceGenerator {
   }
 
   private uuid(): string {
-    const r = this.random;
-    const h = hex(r() * 2 ** 32) + hex(r() * 2 ** 32) + hex(r() * 2 ** 32) + hex(r() * 2 ** 32);
-    const variant = ((Number.parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    return uuidFrom(this.random);
   }
 
   private pick<T>(list: readonly T[]): T {

@@ -4,6 +4,7 @@ import { h3CellOf } from '../features/locations/locations.service';
 import { location } from '../features/locations/tables';
 import { findLocalAuthority, type LocalAuthorityRef } from '../platform/agencies/reference-data';
 import type { Tx } from '../platform/db/client';
+import { prng, uuidFrom } from './random';
 
 /**
  * Synthetic places where children go missing from and are found, around each authority's centre:
@@ -11,26 +12,6 @@ import type { Tx } from '../platform/db/client';
  * streets apart, and many scattered addresses. Every address is on an "Example" street; nothing
  * names a real home. Drawn from a generator of their own, so adding them changes no other data.
  */
-
-/** Mulberry32, as the scale loader uses: the same places on every machine. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const hex = (n: number) => Math.floor(n).toString(16).padStart(8, '0');
-function uuidFrom(random: () => number): string {
-  const h =
-    hex(random() * 2 ** 32) + hex(random() * 2 ** 32) + hex(random() * 2 ** 32) + hex(random() * 2 ** 32);
-  const variant = ((Number.parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 const HOTSPOTS_PER_AUTHORITY = 4;
 const PLACES_PER_HOTSPOT = 5;
@@ -65,7 +46,7 @@ export interface PlacePool {
 
 /** Places for the given authorities, deterministically from `seed`. */
 export function placePool(authorities: readonly LocalAuthorityRef[], seed: number, now: Date): PlacePool {
-  const random = generator(seed ^ 0x5eed_91ac);
+  const random = prng(seed ^ 0x5eed_91ac);
   const between = (min: number, max: number) => min + random() * (max - min);
   const near = (centre: { lat: number; lon: number }, minMiles: number, maxMiles: number) => {
     const miles = between(minMiles, maxMiles);

@@ -18,6 +18,7 @@ import type { Database } from '../platform/db/client';
 import type { WithTransaction } from '../platform/db/transaction';
 import { seedScaleIntelligence } from './intelligence';
 import { placePool } from './places';
+import { prng, uuidFrom } from './random';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -58,27 +59,6 @@ export const scaleShapes: Record<'force' | 'national', ScaleShape> = {
 
 /** The force area of the force scale: West Yorkshire, with North Yorkshire beside it for placements out of area. */
 const FORCE_AREA = ['E23000010', 'E23000009'];
-
-/** Mulberry32: small, fast and deterministic; the data must be the same on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const hex = (n: number) => Math.floor(n).toString(16).padStart(8, '0');
-/** A version-4-shaped UUID drawn from the generator, so ids repeat from run to run. */
-function uuidFrom(random: () => number): string {
-  const h =
-    hex(random() * 2 ** 32) + hex(random() * 2 ** 32) + hex(random() * 2 ** 32) + hex(random() * 2 ** 32);
-  const variant = ((Number.parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 const ethnicities = ['WBRI', 'WBRI', 'WBRI', 'WOTH', 'MWBC', 'MWAS', 'AIND', 'APKN', 'BAFR', 'BCRB', 'OOTH'];
 const legalStatuses = ['C2', 'C2', 'C1', 'V2', 'E1'];
