@@ -10,6 +10,7 @@ import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError, ValidationError } from '../../platform/http/errors';
+import { findVisibleChild } from '../children/children.repository';
 import { foldName, nameSimilarity } from '../children/names';
 import { episode, returnInterview } from '../episodes/tables';
 import type { LocationsService } from '../locations/locations.service';
@@ -362,11 +363,7 @@ export class IntelligenceService {
   async linksOfChild(ctx: Context, childId: string) {
     requirePermission(ctx, 'intelligence:view');
     return this.withTransaction(async (tx) => {
-      const [visible] = await tx
-        .select({ id: child.id })
-        .from(child)
-        .where(and(eq(child.id, childId), childVisibleTo(ctx, child.id)));
-      if (!visible) throw new NotFoundError();
+      if (!(await findVisibleChild(tx, ctx, childId))) throw new NotFoundError();
       const links = await this.linksWhere(tx, ctx, eq(intelLink.childId, childId), 200);
       await recordAudit(tx, ctx, {
         action: 'intelligence.child-links',
@@ -420,11 +417,7 @@ export class IntelligenceService {
           { field: 'entityId', message: 'Select who or what the child is linked to' },
         ]);
       if (input.childId) {
-        const [visible] = await tx
-          .select({ id: child.id })
-          .from(child)
-          .where(and(eq(child.id, input.childId), childVisibleTo(ctx, child.id)));
-        if (!visible) throw new NotFoundError();
+        if (!(await findVisibleChild(tx, ctx, input.childId))) throw new NotFoundError();
       } else if (input.fromEntityId) {
         const from = await currentEntity(tx, input.fromEntityId);
         if (!from || from.id === target.id) {
@@ -552,11 +545,7 @@ export class IntelligenceService {
     const input = logInput.parse(raw);
     return this.withTransaction(async (tx) => {
       if (input.childId) {
-        const [visible] = await tx
-          .select({ id: child.id })
-          .from(child)
-          .where(and(eq(child.id, input.childId), childVisibleTo(ctx, child.id)));
-        if (!visible) throw new NotFoundError();
+        if (!(await findVisibleChild(tx, ctx, input.childId))) throw new NotFoundError();
       }
       const [row] = await tx
         .insert(intelLog)
