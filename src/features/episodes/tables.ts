@@ -63,6 +63,8 @@ export const episode = pgTable(
       .on(t.childId)
       .where(sql`${t.endedAt} is null and ${t.enteredInErrorAt} is null`),
     index('episode_child_idx').on(t.childId, t.startedAt),
+    // Imports find a force's report by its reference: importing a file twice changes nothing.
+    index('episode_police_reference_idx').on(t.policeForceCode, t.policeReference),
     index('episode_force_idx').on(t.policeForceCode, t.startedAt),
     check('episode_kind_known', sql`${t.kind} in ('missing', 'absent')`),
     check('episode_ends_after_start', sql`${t.endedAt} is null or ${t.endedAt} >= ${t.startedAt}`),

@@ -42,6 +42,12 @@ export const permissions = {
   'intelligence:record': 'Record intelligence: link a child to people, places, vehicles, phones and accounts',
   'intelligence:resolve': 'Review possible duplicates in the intelligence, merge them and undo merges',
   'warning-notice:record': 'Record Child Abduction Warning Notices served on people of concern',
+  'report:view': 'See the dashboard and the missing reports of your area',
+  'report:download': 'Download the figures of reports (CSV and spreadsheet)',
+  'data:row-level': 'Download row-level data, pseudonymised, for analysis',
+  'care-episode:record': 'Record the care episodes of looked-after children (SSDA903)',
+  'ssda903:export': 'Check and export the SSDA903 return and Annex A of your authority',
+  'episode:import': 'Import police missing-person reports from a file',
 } as const;
 
 export type Permission = keyof typeof permissions;
@@ -51,6 +57,8 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'report:view',
+      'report:download',
       'intelligence:view',
       'intelligence:record',
       'intelligence:resolve',
@@ -79,6 +87,9 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'report:view',
+      'report:download',
+      'care-episode:record',
       'intelligence:view',
       'intelligence:record',
       'work:view',
@@ -107,6 +118,9 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'report:view',
+      'report:download',
+      'episode:import',
       'intelligence:view',
       'intelligence:record',
       'warning-notice:record',
@@ -133,6 +147,10 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'report:view',
+      'report:download',
+      'care-episode:record',
+      'ssda903:export',
       'intelligence:record',
       'work:view',
       'work:allocate',
@@ -159,6 +177,7 @@ export const roles = {
     name: 'Duty manager',
     agencyTypes: ['police_force', 'local_authority'],
     permissions: [
+      'report:view',
       'work:view',
       'work:allocate',
       'home:view',
@@ -207,6 +226,9 @@ export const roles = {
     name: 'Analyst',
     agencyTypes: ['police_force', 'local_authority'],
     permissions: [
+      'report:view',
+      'report:download',
+      'data:row-level',
       'intelligence:view',
       'intelligence:record',
       'intelligence:resolve',
@@ -219,7 +241,14 @@ export const roles = {
   subgroup_chair: {
     name: 'Subgroup chair',
     agencyTypes: ['police_force', 'local_authority', 'health', 'voluntary', 'education'],
-    permissions: ['intelligence:view', 'work:view', 'subgroup:manage', 'home:view', 'reference:view'],
+    permissions: [
+      'report:view',
+      'intelligence:view',
+      'work:view',
+      'subgroup:manage',
+      'home:view',
+      'reference:view',
+    ],
   },
   agency_administrator: {
     name: 'Agency administrator',

@@ -38,6 +38,9 @@ export const child = pgTable(
     localAuthorityChildId: text('la_child_id'),
     policePersonId: text('police_person_id'),
     homePostcode: text('home_postcode'),
+    /** SSDA903 MOTHER and MC_DOB: whether the child is a mother, and her child's date of birth. */
+    mother: boolean('mother'),
+    motherChildDateOfBirth: date('mother_child_date_of_birth', { mode: 'string' }),
     homeAddress: text('home_address'),
     /** Where the child's home is (WGS84), for the distance of a placement from it. */
     homeLatitude: doublePrecision('home_latitude'),
