@@ -37,6 +37,7 @@ import { registerNoticeRoutes } from './features/notices/routes';
 import { registerThresholdRoutes } from './features/notices/thresholds.routes';
 import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
+import { registerCareEpisodeRoutes } from './features/reports/care-episodes.routes';
 import {
   registerReturnInterviewApi,
   registerReturnInterviewRoutes,
@@ -292,6 +293,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerWarningNoticeRoutes(web, services);
     registerEvidenceRoutes(web, services);
     registerResolutionRoutes(web, services);
+    registerCareEpisodeRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

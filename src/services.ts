@@ -21,6 +21,7 @@ import { StrategyDiscussionsService } from './features/notices/strategy-discussi
 import { ThresholdsService } from './features/notices/thresholds';
 import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
+import { CareEpisodesService } from './features/reports/care-episodes.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import { ScreeningService } from './features/screening/screening.service';
 import { SharingService } from './features/sharing/sharing.service';
@@ -35,6 +36,7 @@ import { createPlatformServices, type PlatformServices } from './platform/servic
 export interface Services extends PlatformServices {
   alerts: AlertsService;
   allocation: AllocationService;
+  careEpisodes: CareEpisodesService;
   atEighteen: AtEighteenService;
   concerns: ConcernsService;
   children: ChildrenService;
@@ -87,6 +89,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     ...platform,
     alerts,
     allocation: new AllocationService(platform.withTransaction),
+    careEpisodes: new CareEpisodesService(platform.withTransaction),
     atEighteen: new AtEighteenService(platform.withTransaction, alerts),
     concerns,
     children: new ChildrenService(platform.withTransaction, locations),

@@ -16,6 +16,7 @@ import { recordAudit } from '../platform/audit/audit';
 import { appUser } from '../platform/auth/tables';
 import { type Clock, systemContext } from '../platform/context';
 import type { WithTransaction } from '../platform/db/transaction';
+import { seedDemoCareEpisodes } from './care';
 import { seedDemoIntelligence } from './intelligence';
 import { seedEpisodePlaces } from './places';
 
@@ -621,6 +622,7 @@ export async function seedDemoRecords(
     });
     if (allocations.length) await tx.insert(allocation).values(allocations);
     await seedDemoIntelligence(tx, now);
+    await seedDemoCareEpisodes(tx, childRows, placementRows, now);
 
     await recordAudit(tx, systemContext(clock, 'seed'), { action: 'seed.demo-records', subjectType: 'demo' });
   });
