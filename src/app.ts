@@ -37,6 +37,7 @@ import { registerNoticeRoutes } from './features/notices/routes';
 import { registerThresholdRoutes } from './features/notices/thresholds.routes';
 import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
+import { registerAnnualReportApi, registerAnnualReportRoutes } from './features/reports/annual.routes';
 import { registerCareEpisodeRoutes } from './features/reports/care-episodes.routes';
 import {
   registerReturnInterviewApi,
@@ -279,6 +280,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerHomeRoutes(web, services);
     registerIntelligenceRoutes(web, services);
     registerHotspotRoutes(web, services);
+    registerAnnualReportRoutes(web, services);
     registerNetworkRoutes(web, services);
     registerPlacementRoutes(web, services);
     registerProfileRoutes(web, services);
@@ -355,6 +357,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerSightingApi(api, services);
       registerEpisodeApi(api, services);
       registerReturnInterviewApi(api, services);
+      registerAnnualReportApi(api, services);
       options.extraApiRoutes?.(api);
     },
     { prefix: '/api/v1' },
