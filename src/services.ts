@@ -21,6 +21,8 @@ import { StrategyDiscussionsService } from './features/notices/strategy-discussi
 import { ThresholdsService } from './features/notices/thresholds';
 import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
+import { ImportService } from './features/reports/import.service';
+import { RowsService } from './features/reports/rows.service';
 import { CareEpisodesService } from './features/reports/care-episodes.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import { ScreeningService } from './features/screening/screening.service';
@@ -56,6 +58,8 @@ export interface Services extends PlatformServices {
   placements: PlacementsService;
   strategyDiscussions: StrategyDiscussionsService;
   profiles: ProfilesService;
+  imports: ImportService;
+  rows: RowsService;
   screening: ScreeningService;
   sharing: SharingService;
   sightings: SightingsService;
@@ -109,6 +113,8 @@ export function createServices(database: Database, config: Config, clock: Clock)
     strategyDiscussions: new StrategyDiscussionsService(platform.withTransaction, platform.drafts),
     placements,
     profiles: new ProfilesService(platform.withTransaction, locations),
+    imports: new ImportService(platform.withTransaction, alerts, placements),
+    rows: new RowsService(platform.withTransaction),
     screening,
     sharing: new SharingService(platform.withTransaction, alerts),
     sightings,
