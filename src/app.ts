@@ -39,6 +39,7 @@ import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
 import { registerAnnualReportApi, registerAnnualReportRoutes } from './features/reports/annual.routes';
 import { registerCareEpisodeRoutes } from './features/reports/care-episodes.routes';
+import { registerDashboardRoutes } from './features/reports/dashboard.routes';
 import {
   registerReturnInterviewApi,
   registerReturnInterviewRoutes,
@@ -281,6 +282,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerIntelligenceRoutes(web, services);
     registerHotspotRoutes(web, services);
     registerAnnualReportRoutes(web, services);
+    registerDashboardRoutes(web, services);
     registerNetworkRoutes(web, services);
     registerPlacementRoutes(web, services);
     registerProfileRoutes(web, services);

@@ -56,6 +56,7 @@ const navItems: NavItem[] = [
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
   { href: '/intelligence', text: 'Intelligence', permission: 'intelligence:view' },
   { href: '/intelligence/hotspots', text: 'Hotspots', permission: 'child:view' },
+  { href: '/reports', text: 'Reports', permission: 'report:view' },
   { href: '/homes', text: 'Homes', permission: 'childrens-home:view' },
   { href: '/subgroups', text: 'Subgroup', permission: 'subgroup:manage' },
   { href: '/sighting-codes', text: 'Access codes', permission: 'sighting-code:manage' },
