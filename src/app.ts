@@ -39,6 +39,8 @@ import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
 import { registerAnnualReportApi, registerAnnualReportRoutes } from './features/reports/annual.routes';
 import { registerCareEpisodeRoutes } from './features/reports/care-episodes.routes';
+import { registerImportRoutes } from './features/reports/import.routes';
+import { registerRowsRoutes } from './features/reports/rows.routes';
 import { registerDashboardRoutes } from './features/reports/dashboard.routes';
 import {
   registerReturnInterviewApi,
@@ -298,6 +300,8 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerEvidenceRoutes(web, services);
     registerResolutionRoutes(web, services);
     registerCareEpisodeRoutes(web, services);
+    registerImportRoutes(web, services);
+    registerRowsRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

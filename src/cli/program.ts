@@ -1,6 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config';
+import { registerImportCommand } from '../features/reports/import.cli';
 import { isRole, roleNames } from '../platform/access/catalogue';
 import { sealAll, verifyAuditLog } from '../platform/audit/audit';
 import { createUserSchema } from '../platform/auth/schemas';
@@ -222,5 +223,6 @@ export function buildProgram(io: CliIo): { program: Command; exitCode(): number 
       });
     });
 
+  registerImportCommand(program, io, withServices);
   return { program, exitCode: () => exitCode };
 }

@@ -46,7 +46,7 @@ const headerAliases: Record<ImportField, string[]> = {
   startedAt: ['startedat', 'lastseen', 'lastseenat', 'missingfrom', 'start'],
   reportedAt: ['reportedat', 'reported', 'reporttime', 'timereported'],
   endedAt: ['endedat', 'foundat', 'returnedat', 'found', 'returned', 'end'],
-  lastSeenLocation: ['lastseenlocation', 'lastseenplace', 'location', 'missingfromlocation'],
+  lastSeenLocation: ['lastseenlocation', 'wherelastseen', 'lastseenplace', 'location', 'missingfromlocation'],
   lastSeenPostcode: ['lastseenpostcode', 'postcode'],
   foundLocation: ['foundlocation', 'foundplace', 'wherefound'],
   riskGrade: ['riskgrade', 'risk', 'grade', 'risklevel'],
