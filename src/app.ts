@@ -39,6 +39,7 @@ import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
 import { registerAnnualReportApi, registerAnnualReportRoutes } from './features/reports/annual.routes';
 import { registerCareEpisodeRoutes } from './features/reports/care-episodes.routes';
+import { registerReportExportApi, registerReportExportRoutes } from './features/reports/ssda903.routes';
 import { registerImportRoutes } from './features/reports/import.routes';
 import { registerRowsRoutes } from './features/reports/rows.routes';
 import { registerDashboardRoutes } from './features/reports/dashboard.routes';
@@ -300,6 +301,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerEvidenceRoutes(web, services);
     registerResolutionRoutes(web, services);
     registerCareEpisodeRoutes(web, services);
+    registerReportExportRoutes(web, services);
     registerImportRoutes(web, services);
     registerRowsRoutes(web, services);
     options.extraWebRoutes?.(web);
@@ -363,6 +365,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerSightingApi(api, services);
       registerEpisodeApi(api, services);
       registerReturnInterviewApi(api, services);
+      registerReportExportApi(api, services);
       registerAnnualReportApi(api, services);
       options.extraApiRoutes?.(api);
     },

@@ -21,9 +21,11 @@ import { StrategyDiscussionsService } from './features/notices/strategy-discussi
 import { ThresholdsService } from './features/notices/thresholds';
 import { PlacementsService } from './features/placements/placements.service';
 import { ProfilesService } from './features/profiles/profiles.service';
+import { AnnexAService } from './features/reports/annex-a';
 import { ImportService } from './features/reports/import.service';
 import { RowsService } from './features/reports/rows.service';
 import { CareEpisodesService } from './features/reports/care-episodes.service';
+import { Ssda903Service } from './features/reports/ssda903.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import { ScreeningService } from './features/screening/screening.service';
 import { SharingService } from './features/sharing/sharing.service';
@@ -39,6 +41,8 @@ export interface Services extends PlatformServices {
   alerts: AlertsService;
   allocation: AllocationService;
   careEpisodes: CareEpisodesService;
+  ssda903: Ssda903Service;
+  annexA: AnnexAService;
   atEighteen: AtEighteenService;
   concerns: ConcernsService;
   children: ChildrenService;
@@ -94,6 +98,8 @@ export function createServices(database: Database, config: Config, clock: Clock)
     alerts,
     allocation: new AllocationService(platform.withTransaction),
     careEpisodes: new CareEpisodesService(platform.withTransaction),
+    ssda903: new Ssda903Service(platform.withTransaction),
+    annexA: new AnnexAService(platform.withTransaction),
     atEighteen: new AtEighteenService(platform.withTransaction, alerts),
     concerns,
     children: new ChildrenService(platform.withTransaction, locations),
