@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import { connectedComponents } from 'graphology-components';
@@ -9,7 +9,7 @@ import { type Clock, systemContext } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import type { JobQueue } from '../../platform/jobs/jobs';
-import { intelNetworkRun } from './tables';
+import { intelLink, intelNetworkRun } from './tables';
 
 /** The queue of area network analyses: `{ area }` analyses one authority; `{}` queues every one. */
 export const NETWORK_QUEUE = 'intelligence.network';
@@ -27,6 +27,8 @@ const LISTED_COMPONENTS = 20;
 const LISTED_COMMUNITIES = 20;
 const LISTED_TOP = 40;
 const MEMBERS_LISTED = 10;
+/** Ids per statement when reading an area's links. */
+const CHUNK = 2_000;
 
 /** A node of an area network: `c:` and a child's id, or `e:` and an entity's id. */
 export type NodeKey = `c:${string}` | `e:${string}`;
@@ -86,26 +88,50 @@ const areaChildren = (areaCode: string) => sql`
  * it. Links entered in error are left out. Edges carry how many links join the two ends.
  */
 export async function loadAreaGraph(tx: Tx, areaCode: string): Promise<Graph> {
-  const result = await tx.execute(sql`
-    with ac as (${areaChildren(areaCode)}),
-    cl as (
-      select l.child_id, l.entity_id from intel_link l join ac on ac.id = l.child_id
-       where l.entered_in_error_at is null and l.handling_code = 'P'
-    ),
-    reached as (select distinct entity_id from cl)
-    select 'c:' || child_id as a, 'e:' || entity_id as b from cl
-    union all
-    select 'e:' || l.from_entity_id, 'e:' || l.entity_id from intel_link l
-     where l.from_entity_id is not null and l.entered_in_error_at is null and l.handling_code = 'P'
-       and (l.from_entity_id in (select entity_id from reached) or l.entity_id in (select entity_id from reached))
-    order by 1, 2`);
-  const rows = (result as unknown as { rows: { a: string; b: string }[] }).rows;
+  // The children first, then their links by id: the planner then reads the links through their
+  // index rather than scanning every link in the country.
+  const children = (
+    (await tx.execute(sql`select id from (${areaChildren(areaCode)}) ac order by id`)) as unknown as {
+      rows: { id: string }[];
+    }
+  ).rows.map((r) => r.id);
   const graph = new Graph({ type: 'undirected', multi: false, allowSelfLoops: false });
-  for (const { a, b } of rows) {
-    if (a === b) continue;
+  const seen = new Set<string>();
+  const add = (id: string, a: string, b: string) => {
+    if (a === b || seen.has(id)) return;
+    seen.add(id);
     graph.mergeNode(a);
     graph.mergeNode(b);
     graph.updateEdge(a, b, (attributes) => ({ links: ((attributes.links as number | undefined) ?? 0) + 1 }));
+  };
+  const shareable = and(isNull(intelLink.enteredInErrorAt), eq(intelLink.handlingCode, 'P'));
+  const reached = new Set<string>();
+  for (let i = 0; i < children.length; i += CHUNK) {
+    const rows = await tx
+      .select({ id: intelLink.id, childId: intelLink.childId, entityId: intelLink.entityId })
+      .from(intelLink)
+      .where(and(inArray(intelLink.childId, children.slice(i, i + CHUNK)), shareable))
+      .orderBy(asc(intelLink.childId), asc(intelLink.entityId), asc(intelLink.id));
+    for (const r of rows) {
+      add(r.id, `c:${r.childId}`, `e:${r.entityId}`);
+      reached.add(r.entityId);
+    }
+  }
+  const entities = [...reached].sort();
+  for (let i = 0; i < entities.length; i += CHUNK) {
+    const chunk = entities.slice(i, i + CHUNK);
+    const rows = await tx
+      .select({ id: intelLink.id, from: intelLink.fromEntityId, entityId: intelLink.entityId })
+      .from(intelLink)
+      .where(
+        and(
+          isNotNull(intelLink.fromEntityId),
+          or(inArray(intelLink.fromEntityId, chunk), inArray(intelLink.entityId, chunk)),
+          shareable,
+        ),
+      )
+      .orderBy(asc(intelLink.fromEntityId), asc(intelLink.entityId), asc(intelLink.id));
+    for (const r of rows) add(r.id, `e:${r.from}`, `e:${r.entityId}`);
   }
   return graph;
 }
