@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
@@ -78,12 +78,20 @@ export class Ssda903Service {
               kind: episode.kind,
               startedAt: episode.startedAt,
               endedAt: episode.endedAt,
-              grade: sql<string | null>`(select ${riskGrading.grade} from ${riskGrading}
-                where ${riskGrading.episodeId} = ${episode.id} order by ${riskGrading.gradedAt} desc limit 1)`,
             })
             .from(episode)
             .where(and(inArray(episode.childId, ids), isNull(episode.enteredInErrorAt)))
         : [];
+      // The latest police grade of each episode.
+      const grades = ids.length
+        ? await tx
+            .select({ episodeId: riskGrading.episodeId, grade: riskGrading.grade })
+            .from(riskGrading)
+            .innerJoin(episode, eq(episode.id, riskGrading.episodeId))
+            .where(inArray(episode.childId, ids))
+            .orderBy(asc(riskGrading.gradedAt))
+        : [];
+      const latestGrade = new Map(grades.map((g) => [g.episodeId, g.grade]));
       const built = buildSsda903({
         year,
         children: children.map((c) => ({
@@ -115,7 +123,7 @@ export class Ssda903Service {
           kind: e.kind,
           startedOn: londonDate(e.startedAt),
           endedOn: e.endedAt ? londonDate(e.endedAt) : null,
-          gradedHigh: e.grade === 'high',
+          gradedHigh: latestGrade.get(e.id) === 'high',
         })),
       });
       await recordAudit(tx, ctx, {

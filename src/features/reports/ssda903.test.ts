@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/support/app';
 import { contextFor } from '../../../test/support/contexts';
@@ -8,7 +8,7 @@ import { auditEvent } from '../../platform/audit/tables';
 import type { Context } from '../../platform/context';
 import { londonDate } from '../../platform/http/london-time';
 import { seedDemoRecords } from '../../synth/demo-records';
-import { episode } from '../episodes/tables';
+import { episode, riskGrading } from '../episodes/tables';
 import { childIdentifier, collectionYear, type Ssda903Table, ssda903Headers, ukDate } from './ssda903';
 import { careEpisode } from './tables';
 
@@ -174,6 +174,31 @@ describe('the check', () => {
         })
         .returning(),
     );
+    // And a demo child's away episode, now graded high: a search, so the whereabouts were probably not known.
+    const [away] = await t.services.withTransaction((tx) =>
+      tx
+        .select({ id: episode.id, childId: episode.childId, startedAt: episode.startedAt })
+        .from(episode)
+        .innerJoin(careEpisode, eq(careEpisode.childId, episode.childId))
+        .where(
+          and(
+            eq(episode.kind, 'absent'),
+            eq(careEpisode.authorityCode, LEEDS),
+            isNull(careEpisode.endedOn),
+            sql`${episode.startedAt} > ${careEpisode.startedOn}::date + 1`,
+          ),
+        )
+        .limit(1),
+    );
+    if (!away) throw new Error('the demo has away episodes in care');
+    await t.services.withTransaction((tx) =>
+      tx.insert(riskGrading).values({
+        episodeId: away.id,
+        grade: 'high',
+        rationale: 'Whereabouts not known after all',
+        gradedAt: new Date('2026-03-02T08:00:00Z'),
+      }),
+    );
     const built = await t.services.ssda903.build(lead, LEEDS, YEAR);
     const mine = built.problems.filter((p) => p.childId === planted);
     expect(mine).toContainEqual(
@@ -186,6 +211,13 @@ describe('the check', () => {
       expect.objectContaining({
         message: 'The missing episode from 10/09/2025 is outside any care episode',
         href: `/episodes/${outside?.id}`,
+      }),
+    );
+    expect(built.problems).toContainEqual(
+      expect.objectContaining({
+        childId: away.childId,
+        message: `The away (absent) episode from ${ukDate(londonDate(away.startedAt))} was graded high risk, so the whereabouts were probably not known`,
+        href: `/episodes/${away.id}`,
       }),
     );
     expect(built.rows.Missing.some((r) => r[0] === childIdentifier({ id: planted, laChildId: null }))).toBe(
