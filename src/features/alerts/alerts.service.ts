@@ -57,7 +57,8 @@ const subjects: Record<AlertKind, string> = {
   'child-turning-18': 'A child turns 18 within 28 days: record whether their record is handed over or closed',
   'child-turned-18':
     'A child is 18 today and nobody has recorded whether their record is handed over or closed',
-  'warning-notice-breached': 'Breach: a child has been linked to a person served with a warning notice about them',
+  'warning-notice-breached':
+    'Breach: a child has been linked to a person served with a warning notice about them',
   'intelligence-pattern': 'Several children are linked to one place, adult, vehicle or phone in your area',
 };
 

@@ -122,7 +122,9 @@ describe('links', () => {
         sourceId: two.episodeId,
         ...grading,
       }),
-    ).rejects.toMatchObject({ fieldErrors: [{ field: 'sourceId', message: 'The record this comes from was not found' }] });
+    ).rejects.toMatchObject({
+      fieldErrors: [{ field: 'sourceId', message: 'The record this comes from was not found' }],
+    });
     await expect(
       t.services.intelligence.link(police, {
         childId: one.childId,
