@@ -128,6 +128,8 @@ export function childIdentifier(c: Pick<Ssda903Child, 'id' | 'laChildId'>): stri
 }
 
 const upnPattern = /^([A-Z]\d{11}[0-9A-Z]|UN[1-5])$/;
+/** The later of two ISO dates (strings, so not Math.max). */
+const laterOf = (a: string, b: string) => (a.localeCompare(b) > 0 ? a : b);
 const minDate = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
 
 /**
@@ -187,7 +189,7 @@ export function buildSsda903(input: {
       const segments = during
         .map((p) => ({
           p,
-          start: p.startDate > ce.startedOn ? p.startDate : ce.startedOn,
+          start: laterOf(p.startDate, ce.startedOn),
           end: minDate(p.endDate, ceEnd),
         }))
         .filter((s) => s.start !== s.end || ce.startedOn === ceEnd);
