@@ -126,15 +126,17 @@ export function registerImportCommand(program: Command, io: CliIo, withServices:
           } else bar.update(done);
         };
         const input = { csv, fileName: path.basename(file), ...(mapping ? { mapping } : {}), onProgress };
+        // A report still open raises alerts, whose emails are jobs sent in the import's transaction.
+        if (!opts.dryRun) await services.jobs.start();
         try {
           const report = opts.dryRun
             ? await services.imports.check(ctx, input)
             : await services.imports.import(ctx, input);
           if (stage) bar.stop();
           return printReport(io, report, Boolean(opts.dryRun));
-        } catch (error) {
+        } finally {
           if (stage) bar.stop();
-          throw error;
+          await services.jobs.stop();
         }
       });
     });
