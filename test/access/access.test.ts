@@ -428,6 +428,9 @@ describe('expected access (generated from the table)', () => {
           expect(page.body.includes(c.name)).toBe(row.allow);
           break;
         }
+        case 'area networks':
+          expect((await browser.get('/intelligence/networks')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
         case 'hotspots':
           expect((await browser.get('/intelligence/hotspots')).statusCode).toBe(row.allow ? 200 : 404);
           break;

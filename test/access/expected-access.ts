@@ -40,7 +40,8 @@ export type Resource =
   | 'evidence pack'
   | 'network around a child'
   | 'resolution queue'
-  | 'hotspots';
+  | 'hotspots'
+  | 'area networks';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -165,6 +166,14 @@ export const expectedAccess: ExpectedAccess[] = [
   // Hotspot counts: anyone who works with children or with intelligence (small counts suppressed
   // for those without the intelligence permission).
   ...rows('hotspots', 'none', [...childViewers, 'analyst', 'subgroup_chair']),
+  // The analysed networks of the user's area: the intelligence permission.
+  ...rows('area networks', 'none', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+    'analyst',
+    'subgroup_chair',
+  ]),
   // An entity's page: the intelligence permission (its links to children still follow the children).
   ...rows('intelligence entity', 'none', [
     'police_mash_officer',
