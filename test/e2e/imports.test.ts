@@ -81,7 +81,7 @@ describe('imports and row-level downloads', () => {
     await coordinator.getByRole('button', { name: 'Check the reports' }).click();
     expect(await coordinator.locator('main').textContent()).toContain('Every row is good');
     await expectAccessible(coordinator, 'import checked');
-    await coordinator.getByRole('button', { name: 'Import 1 new reports' }).click();
+    await coordinator.getByRole('button', { name: 'Import 1 new report', exact: true }).click();
     expect(await coordinator.locator('.govuk-panel').textContent()).toContain('1 new, 0 unchanged');
     await expectAccessible(coordinator, 'import done');
 
