@@ -231,16 +231,33 @@ export class ImportService {
         existingByReference.set(x.e.policeReference ?? '', { ...x.e, grade: x.grade });
     }
 
-    const openEpisodeOf = new Map<string, string | null>();
+    // Each child's episodes (none entered in error), for open episodes and overlaps.
+    type Period = { reference: string | null; startedAt: Date; endedAt: Date | null; row?: number };
+    const periodsOf = new Map<string, Period[]>();
     for (const part of chunks([...found.keys()])) {
-      const open = await tx
-        .select({ childId: episode.childId, reference: episode.policeReference })
+      const held = await tx
+        .select({
+          childId: episode.childId,
+          reference: episode.policeReference,
+          startedAt: episode.startedAt,
+          endedAt: episode.endedAt,
+        })
         .from(episode)
-        .where(
-          and(inArray(episode.childId, part), isNull(episode.endedAt), isNull(episode.enteredInErrorAt)),
-        );
-      for (const o of open) openEpisodeOf.set(o.childId, o.reference);
+        .where(and(inArray(episode.childId, part), isNull(episode.enteredInErrorAt)));
+      for (const h of held) {
+        const list = periodsOf.get(h.childId);
+        if (list) list.push(h);
+        else periodsOf.set(h.childId, [h]);
+      }
     }
+    const openEpisodeOf = new Map<string, string | null>();
+    for (const [childId, periods] of periodsOf) {
+      const open = periods.find((p) => p.endedAt === null);
+      if (open) openEpisodeOf.set(childId, open.reference);
+    }
+    const overlaps = (a: Period, b: { startedAt: Date; endedAt: Date | null }) =>
+      a.startedAt.getTime() < (b.endedAt?.getTime() ?? Number.POSITIVE_INFINITY) &&
+      b.startedAt.getTime() < (a.endedAt?.getTime() ?? Number.POSITIVE_INFINITY);
 
     const good: { row: ImportRow; child: MatchedChild; existing: boolean }[] = [];
     const openRowOf = new Map<string, number>();
@@ -304,8 +321,21 @@ export class ImportService {
           bad(`The child already has an open episode on row ${earlier}: a second open episode`);
           continue;
         }
-        openRowOf.set(matched.id, r.row);
       }
+      // A child is missing or absent once at a time: a report may not overlap another.
+      const periods = periodsOf.get(matched.id) ?? [];
+      const clash = periods.find((p) => overlaps(p, r));
+      if (clash) {
+        bad(
+          clash.row
+            ? `Overlaps the child’s episode on row ${clash.row}`
+            : `Overlaps the child’s episode already in Lantern${clash.reference ? ` (police reference ${clash.reference})` : ''}`,
+        );
+        continue;
+      }
+      if (!r.endedAt) openRowOf.set(matched.id, r.row);
+      periods.push({ reference: r.policeReference, startedAt: r.startedAt, endedAt: r.endedAt, row: r.row });
+      periodsOf.set(matched.id, periods);
       good.push({ row: r, child: matched, existing: false });
     }
     return good;

@@ -101,6 +101,7 @@ describe('importing reports', () => {
       'R-2,,Example,Twin,03/03/2013,Absent,02/02/2026 10:00,02/02/2026 11:00,03/02/2026 10:00,,,',
       'R-3,WY-P-HIDDEN,,,,Missing,02/02/2026 10:00,02/02/2026 11:00,03/02/2026 10:00,,,',
       'R-4,,Example,Named,02/02/2012,Gone,02/02/2026 10:00,01/02/2026 11:00,03/02/2026 10:00,,NOT A POSTCODE,',
+      'R-5,WY-P-1,,,,Absent,01/02/2026 12:00,01/02/2026 12:30,01/02/2026 13:00,,,',
     ].join('\n');
     const report = await t.services.imports.check(coordinator, { csv });
     expect(report.problems.map((p) => [p.row, p.reason])).toEqual([
@@ -111,6 +112,7 @@ describe('importing reports', () => {
         6,
         '“Gone” is not missing or absent; The child was reported before they were last seen; “NOT A POSTCODE” is not a real postcode',
       ],
+      [7, 'Overlaps the child’s episode on row 2'],
     ]);
     expect(report.created).toBe(1);
   });
@@ -250,10 +252,12 @@ describe('the import pages', () => {
     const browser = new Browser(t.app);
     await browser.signIn('coordinator@lantern.invalid');
     await browser.get('/reports/imports');
+    // One-hour episodes two hours apart, from 2022: none overlaps another.
+    const at = (i: number, hours: number) =>
+      new Date(Date.UTC(2022, 0, 1) + (i * 2 + hours) * 3_600_000).toISOString().replace('.000Z', 'Z');
     const lines = Array.from(
       { length: 15_000 },
-      (_, i) =>
-        `BIG-${i},WY-P-1,,,,Absent,01/01/2025 10:00,01/01/2025 10:30,01/01/2025 11:00,Example Street ${i},,Low`,
+      (_, i) => `BIG-${i},WY-P-1,,,,Absent,${at(i, 0)},${at(i, 0)},${at(i, 1)},Example Street ${i},,Low`,
     );
     const csv = [header, ...lines].join('\n');
     expect(csv.length).toBeGreaterThan(1024 * 1024);
