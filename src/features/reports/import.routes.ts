@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ConflictError } from '../../platform/http/errors';
 import { type Form, formErrors, text } from '../../platform/http/forms';
 import type { Services } from '../../services';
 import { type ColumnMapping, importFieldKeys, importFields } from './import';
@@ -145,7 +146,13 @@ export function registerImportRoutes(web: FastifyInstance, services: Services): 
     async (request, reply) => {
       const input = readForm(request);
       if (input.csv.trim() === '') return reply.redirect('/reports/imports', 303);
-      const report = await imports.import(request.ctx, input);
+      let report: ImportReport;
+      try {
+        report = await imports.import(request.ctx, input);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        return uploadPage(reply, formErrors([{ field: 'reports', message: error.message }]), 409);
+      }
       if (report.fileProblem) {
         return uploadPage(reply, formErrors([{ field: 'reports', message: report.fileProblem }]), 400);
       }

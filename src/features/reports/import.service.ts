@@ -10,7 +10,7 @@ import { auditEvent } from '../../platform/audit/tables';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
-import { NotFoundError } from '../../platform/http/errors';
+import { ConflictError, NotFoundError } from '../../platform/http/errors';
 import type { AlertsService } from '../alerts/alerts.service';
 import { episode, riskGrading } from '../episodes/tables';
 import type { PlacementsService } from '../placements/placements.service';
@@ -137,7 +137,7 @@ export class ImportService {
     const checked = checkRows(file, report.mapping, now);
     input.onProgress?.('checking', Math.floor(report.rows / 2), report.rows);
 
-    return this.withTransaction(async (tx) => {
+    const work = this.withTransaction(async (tx) => {
       // Two imports by one force at once would both see a reference as new.
       if (commit) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`episode-import:${force}`}))`);
       const problems = [...checked.problems];
@@ -154,6 +154,19 @@ export class ImportService {
       const importId = await this.write(tx, ctx, force, good, report, input.onProgress);
       return { ...report, committed: true, importId };
     });
+    try {
+      return await work;
+    } catch (error) {
+      // Someone reported a child in the file missing while it was imported: nothing was written.
+      const e = error as { code?: string; cause?: { code?: string } };
+      if (e?.code === '23505' || e?.cause?.code === '23505') {
+        throw new ConflictError(
+          'A child in the file was reported missing in Lantern while it was being imported, so nothing was imported: check the file again',
+          'reports',
+        );
+      }
+      throw error;
+    }
   }
 
   /**
