@@ -65,6 +65,17 @@ describe(`audit log (${databaseKind()})`, () => {
     expect(mid).toBeGreaterThan(before);
   });
 
+  it('writes every row of a transaction that records thousands, more than one statement can carry', async () => {
+    const ctx = await contextFor(t, 'hub.admin@lantern.invalid');
+    const before = await auditCount();
+    // 8,000 rows of 10 parameters each is past PostgreSQL's 65,535 parameters a statement.
+    await t.services.withTransaction(async (tx) => {
+      for (let i = 0; i < 8000; i += 1)
+        await recordAudit(tx, ctx, { action: 'probe.bulk', subjectType: 'probe' });
+    });
+    expect((await auditCount()) - before).toBe(8000);
+  });
+
   it('rolls back the audit row when the work after it fails', async () => {
     const ctx = await contextFor(t, 'hub.admin@lantern.invalid');
     const before = await auditCount();

@@ -17,7 +17,8 @@ export interface AuditEntry {
 
 /** Writes the audit rows of a transaction in one statement. */
 const insertAuditRows = async (tx: Tx, rows: (typeof auditEvent.$inferInsert)[]) => {
-  await tx.insert(auditEvent).values(rows);
+  // PostgreSQL takes at most 65,535 parameters a statement: a thousand rows at a time stays well under.
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(auditEvent).values(rows.slice(i, i + 1000));
 };
 
 /**
