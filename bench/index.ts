@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { benchHotspots } from './hotspots';
 import { benchNetworks } from './networks';
+import { benchReports } from './reports';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PASSWORD = 'lantern-demo-password';
@@ -259,6 +260,7 @@ async function benchPostgres(adminUrl: string, scale: 'force' | 'national'): Pro
   const url = await dataset(adminUrl, scale);
   results.runs.push({ label: `Hotspots, PostgreSQL, ${scale} scale`, figures: await benchHotspots(url) });
   results.runs.push({ label: `Networks, PostgreSQL, ${scale} scale`, figures: await benchNetworks(url) });
+  if (scale === 'national') results.runs.push({ label: 'Annual report', figures: await benchReports(url) });
   const db = new pg.Pool({ connectionString: url, max: connections });
   const one = async <T>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as T[];
   const [leeds] = await one<{ id: string }>(

@@ -21,6 +21,9 @@ export interface ReportArea {
   code: string;
 }
 
+/** What the figures can cover: an area, or (for the benchmark and national returns) every child. */
+export type FigureArea = ReportArea | { type: 'national' };
+
 export interface ReportPeriod {
   /** London calendar dates, both included. */
   from: string;
@@ -170,14 +173,16 @@ export interface AnnualFigures {
 }
 
 /** The condition that puts an episode `e` of child `c` (with responsible authority `la`) in the area. */
-function episodeInArea(area: ReportArea): SQL {
+function episodeInArea(area: FigureArea): SQL {
+  if (area.type === 'national') return sql`true`;
   return area.type === 'authority'
     ? sql`c.responsible_authority_code = ${area.code}`
     : sql`coalesce(e.police_force_code, la.police_force_code) = ${area.code}`;
 }
 
 /** The condition that puts a child `c` (with responsible authority `la`) in the area. */
-function childInArea(area: ReportArea): SQL {
+function childInArea(area: FigureArea): SQL {
+  if (area.type === 'national') return sql`true`;
   return area.type === 'authority'
     ? sql`c.responsible_authority_code = ${area.code}`
     : sql`la.police_force_code = ${area.code}`;
@@ -187,7 +192,7 @@ function childInArea(area: ReportArea): SQL {
  * Every figure of the report in SQL, in six statements whatever the number of episodes. Episodes
  * entered in error count nowhere. Exported for the benchmark, which has no user.
  */
-export async function annualFigures(tx: Tx, area: ReportArea, period: ReportPeriod): Promise<AnnualFigures> {
+export async function annualFigures(tx: Tx, area: FigureArea, period: ReportPeriod): Promise<AnnualFigures> {
   const start = midnight(period.from);
   const end = midnight(period.to, 1);
   const inArea = episodeInArea(area);
@@ -263,9 +268,11 @@ export async function annualFigures(tx: Tx, area: ReportArea, period: ReportPeri
 
   // 4. Notices raised in the area in the period, by category and by their final decision.
   const noticeArea =
-    area.type === 'authority'
-      ? sql`n.area_authority_code = ${area.code}`
-      : sql`n.area_authority_code in (select code from local_authority where police_force_code = ${area.code})`;
+    area.type === 'national'
+      ? sql`true`
+      : area.type === 'authority'
+        ? sql`n.area_authority_code = ${area.code}`
+        : sql`n.area_authority_code in (select code from local_authority where police_force_code = ${area.code})`;
   const noticeRows = rowsOf<{ dim: string; k: string; notices: unknown }>(
     await tx.execute(sql`with ns as (
         select n.id, n.categories from notice n
@@ -287,21 +294,26 @@ export async function annualFigures(tx: Tx, area: ReportArea, period: ReportPeri
   );
 
   // 6. Every authority in the same force area: episodes of the children each is responsible for.
+  // Nationally, every authority.
   const force =
-    area.type === 'force'
-      ? area.code
-      : (findLocalAuthority(area.code)?.policeForceCode ??
-        rowsOf<{ f: string }>(
-          await tx.execute(sql`select police_force_code as f from local_authority where code = ${area.code}`),
-        )[0]?.f ??
-        '');
+    area.type === 'national'
+      ? null
+      : area.type === 'force'
+        ? area.code
+        : (findLocalAuthority(area.code)?.policeForceCode ??
+          rowsOf<{ f: string }>(
+            await tx.execute(
+              sql`select police_force_code as f from local_authority where code = ${area.code}`,
+            ),
+          )[0]?.f ??
+          '');
   const comparison = rowsOf<{ code: string; name: string; episodes: unknown; children: unknown }>(
     await tx.execute(sql`select la.code, la.name, count(e.id) as episodes, count(distinct e.child_id) as children
       from local_authority la
       left join child c on c.responsible_authority_code = la.code
       left join episode e on e.child_id = c.id and e.entered_in_error_at is null
         and e.started_at >= ${start} and e.started_at < ${end}
-      where la.police_force_code = ${force}
+      where ${force === null ? sql`true` : sql`la.police_force_code = ${force}`}
       group by la.code, la.name
       order by la.name`),
   );
