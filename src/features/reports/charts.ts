@@ -38,7 +38,7 @@ export function barChart(section: ReportSection): string {
   const names = series.map((c) => section.columns[c]?.label ?? '');
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="lantern-chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${width} ${height}" width="100%" data-chart="${escapeHtml(section.id)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="lantern-chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${width} ${height}" width="100%" font-family="arial, sans-serif" data-chart="${escapeHtml(section.id)}">`,
     `<title id="${id}-title">${escapeHtml(section.title)}: bar chart of ${escapeHtml(names.join(' and ').toLowerCase())}</title>`,
     `<desc id="${id}-desc">${escapeHtml(section.description)} The table after the chart gives the same figures.</desc>`,
   );
