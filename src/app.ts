@@ -39,10 +39,10 @@ import { registerPlacementRoutes } from './features/placements/routes';
 import { registerProfileRoutes } from './features/profiles/routes';
 import { registerAnnualReportApi, registerAnnualReportRoutes } from './features/reports/annual.routes';
 import { registerCareEpisodeRoutes } from './features/reports/care-episodes.routes';
-import { registerReportExportApi, registerReportExportRoutes } from './features/reports/ssda903.routes';
+import { registerDashboardRoutes } from './features/reports/dashboard.routes';
 import { registerImportRoutes } from './features/reports/import.routes';
 import { registerRowsRoutes } from './features/reports/rows.routes';
-import { registerDashboardRoutes } from './features/reports/dashboard.routes';
+import { registerReportExportApi, registerReportExportRoutes } from './features/reports/ssda903.routes';
 import {
   registerReturnInterviewApi,
   registerReturnInterviewRoutes,
@@ -301,9 +301,9 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerEvidenceRoutes(web, services);
     registerResolutionRoutes(web, services);
     registerCareEpisodeRoutes(web, services);
-    registerReportExportRoutes(web, services);
     registerImportRoutes(web, services);
     registerRowsRoutes(web, services);
+    registerReportExportRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 

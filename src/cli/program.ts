@@ -1,8 +1,8 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config';
-import { registerSsda903Command } from '../features/reports/ssda903.cli';
 import { registerImportCommand } from '../features/reports/import.cli';
+import { registerSsda903Command } from '../features/reports/ssda903.cli';
 import { isRole, roleNames } from '../platform/access/catalogue';
 import { sealAll, verifyAuditLog } from '../platform/audit/audit';
 import { createUserSchema } from '../platform/auth/schemas';
@@ -224,7 +224,7 @@ export function buildProgram(io: CliIo): { program: Command; exitCode(): number 
       });
     });
 
-  registerImportCommand(program, io, withServices);
   registerSsda903Command(program, io, withServices);
+  registerImportCommand(program, io, withServices);
   return { program, exitCode: () => exitCode };
 }
