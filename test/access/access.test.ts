@@ -428,6 +428,28 @@ describe('expected access (generated from the table)', () => {
           expect(page.body.includes(c.name)).toBe(row.allow);
           break;
         }
+        case 'care episodes': {
+          const c = await childFixture(row.role, row.relationship);
+          const page = await browser.get(`/children/${c.id}/care-episodes`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes(c.name)).toBe(row.allow);
+          break;
+        }
+        case 'dashboard':
+          expect((await browser.get('/reports/dashboard')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        case 'annual report':
+          expect((await browser.get('/reports/annual')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        case 'SSDA903 export':
+          expect((await browser.get('/reports/ssda903')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        case 'episode import':
+          expect((await browser.get('/reports/imports')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        case 'row-level download':
+          expect((await browser.get('/reports/rows')).statusCode).toBe(row.allow ? 200 : 404);
+          break;
         case 'area networks':
           expect((await browser.get('/intelligence/networks')).statusCode).toBe(row.allow ? 200 : 404);
           break;

@@ -41,7 +41,13 @@ export type Resource =
   | 'network around a child'
   | 'resolution queue'
   | 'hotspots'
-  | 'area networks';
+  | 'area networks'
+  | 'care episodes'
+  | 'dashboard'
+  | 'annual report'
+  | 'SSDA903 export'
+  | 'episode import'
+  | 'row-level download';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -166,6 +172,32 @@ export const expectedAccess: ExpectedAccess[] = [
   // Hotspot counts: anyone who works with children or with intelligence (small counts suppressed
   // for those without the intelligence permission).
   ...rows('hotspots', 'none', [...childViewers, 'analyst', 'subgroup_chair']),
+  // A looked-after child's care episodes: children's services who record them, with access to the child.
+  ...rows('care episodes', 'agency-holds-access', ['social_care_mash_practitioner', 'missing_lead']),
+  ...rows('care episodes', 'no-relationship', []),
+  // The dashboard and the annual report of the user's own area.
+  ...rows('dashboard', 'none', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+    'missing_lead',
+    'analyst',
+    'subgroup_chair',
+  ]),
+  ...rows('annual report', 'none', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+    'missing_lead',
+    'analyst',
+    'subgroup_chair',
+  ]),
+  // The statutory return: the authority's missing lead.
+  ...rows('SSDA903 export', 'none', ['missing_lead']),
+  // Importing police reports: the force's missing-from-home coordinator.
+  ...rows('episode import', 'none', ['missing_coordinator']),
+  // Row-level data, pseudonymised: analysts.
+  ...rows('row-level download', 'none', ['analyst']),
   // The analysed networks of the user's area: the intelligence permission.
   ...rows('area networks', 'none', [
     'police_mash_officer',

@@ -254,6 +254,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
           identifierRows: identifierRows(c),
           mayCorrect: request.ctx.permissions.has('child:correct'),
           mayViewIntelligence: request.ctx.permissions.has('intelligence:view'),
+          mayRecordCare: request.ctx.permissions.has('care-episode:record'),
           addIntelligenceHref: addIntelligenceHref(request.ctx, id, null, `/children/${id}`),
           correctionRows: childCorrectionRows(corrections),
         };
