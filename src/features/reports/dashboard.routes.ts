@@ -1,25 +1,44 @@
 import type { FastifyInstance } from 'fastify';
+import type { Permission } from '../../platform/access/catalogue';
 import { hasPermission } from '../../platform/access/guard';
 import type { Services } from '../../services';
 import { cellText } from './charts';
 import { DashboardService } from './dashboard.service';
 
 /** Reports written elsewhere, listed on the index when the application has them. */
-const otherReports = [
+const otherReports: {
+  href: string;
+  title: string;
+  description: string;
+  permission: Permission;
+  /** Reports of a local authority's own return. */
+  localAuthorityOnly?: boolean;
+}[] = [
   {
+    permission: 'ssda903:export',
+    localAuthorityOnly: true,
     href: '/reports/ssda903',
     title: 'SSDA903 return',
     description: 'The statutory return of looked-after children, with the checks before export.',
   },
   {
+    permission: 'report:view',
+    localAuthorityOnly: true,
     href: '/reports/annex-a',
     title: 'Annex A',
     description: 'The missing columns of Annex A List 8 for your authority.',
   },
   {
+    permission: 'episode:import',
     href: '/reports/imports',
     title: 'Imports',
     description: 'Police missing-person reports imported from a file.',
+  },
+  {
+    permission: 'data:row-level',
+    href: '/reports/rows',
+    title: 'Row-level data',
+    description: 'Episodes of your area, pseudonymised, for analysis.',
   },
 ];
 
@@ -40,7 +59,14 @@ export function registerDashboardRoutes(web: FastifyInstance, services: Services
         description:
           'Children missing and absent in an area over a period: monthly figures, repeat missing, who they are, return interviews, notices, screenings and other authorities.',
       },
-      ...otherReports.filter((r) => request.server.hasRoute({ method: 'GET', url: r.href })),
+      // Only what the user may open.
+      ...otherReports
+        .filter(
+          (r) =>
+            request.ctx.permissions.has(r.permission) &&
+            (!r.localAuthorityOnly || request.ctx.actor?.agencyType === 'local_authority'),
+        )
+        .map(({ href, title, description }) => ({ href, title, description })),
     ];
     return reply.render('reports/views/reports-index.njk', { pageTitle: 'Reports', reports });
   });

@@ -178,3 +178,23 @@ describe('the dashboard', () => {
     expect((await other.get('/reports/dashboard')).statusCode).toBe(404);
   });
 });
+
+describe('the list of reports', () => {
+  it('offers each user only the reports they may open', async () => {
+    const links = async (email: string) => {
+      const b = new Browser(t.app);
+      await b.signIn(email);
+      const page = await b.get('/reports');
+      return [...page.body.matchAll(/href="(\/reports\/[^"]+)"/g)].map((m) => m[1]);
+    };
+    expect(await links('police.mash@lantern.invalid')).toEqual(['/reports/dashboard', '/reports/annual']);
+    expect(await links('missing.lead@lantern.invalid')).toEqual([
+      '/reports/dashboard',
+      '/reports/annual',
+      '/reports/ssda903',
+      '/reports/annex-a',
+    ]);
+    expect(await links('coordinator@lantern.invalid')).toContain('/reports/imports');
+    expect(await links('analyst@lantern.invalid')).toContain('/reports/rows');
+  });
+});
