@@ -7,6 +7,7 @@ import { isRole, roleNames } from '../platform/access/catalogue';
 import { sealAll, verifyAuditLog } from '../platform/audit/audit';
 import { createUserSchema } from '../platform/auth/schemas';
 import { systemClock } from '../platform/context';
+import { runBackupCommand } from '../platform/db/backup';
 import type { Database } from '../platform/db/client';
 import { openConfiguredDatabase } from '../platform/db/open';
 import { ValidationError } from '../platform/http/errors';
@@ -222,6 +223,22 @@ export function buildProgram(io: CliIo): { program: Command; exitCode(): number 
         );
         return 1;
       });
+    });
+
+  program
+    .command('backup')
+    .description('write a backup of the whole database: pg_dump on PostgreSQL, the data folder on PGlite')
+    .requiredOption('--out <file>', 'the backup file to write')
+    .action(async (opts: { out: string }) => {
+      exitCode = await runBackupCommand(loadConfig(io.env), io, 'backup', opts.out);
+    });
+
+  program
+    .command('restore <file>')
+    .description('restore a backup into an empty database; refuses one holding Lantern tables')
+    .option('--force', 'restore anyway: empty the PostgreSQL database first, or move the PGlite folder aside')
+    .action(async (file: string, opts: { force?: boolean }) => {
+      exitCode = await runBackupCommand(loadConfig(io.env), io, 'restore', file, opts.force);
     });
 
   registerSsda903Command(program, io, withServices);
