@@ -60,6 +60,7 @@ import { registerAdminUserRoutes } from './platform/auth/admin.routes';
 import { registerApiTokenApi } from './platform/auth/api.routes';
 import { registerAuthRoutes } from './platform/auth/routes';
 import { type DatabaseTiming, runWithDatabaseTiming } from './platform/db/timing';
+import { refuseCrossSite } from './platform/http/cross-site';
 import { authorise, authoriseApi, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
 import { registerIdempotency } from './platform/http/idempotency';
@@ -244,6 +245,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
         return done();
       web.csrfProtection(request, reply, done);
     });
+    web.addHook('preHandler', refuseCrossSite(config.baseUrl));
     web.setErrorHandler(async (error: FastifyError, request, reply) => {
       if (error instanceof UnauthenticatedError) {
         const step = request.session?.pendingStep;
