@@ -3,6 +3,7 @@ import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-cor
 import { child } from '../../platform/access/tables';
 import { agency } from '../../platform/agencies/tables';
 import { appUser } from '../../platform/auth/tables';
+import { sqlList } from '../../platform/db/sql-list';
 
 /** Other names a child is known by: aliases, previous names, street names. */
 export const childAlias = pgTable(
@@ -87,10 +88,7 @@ export const childCorrection = pgTable(
   },
   (t) => [
     index('child_correction_child_idx').on(t.childId, t.correctedAt),
-    check(
-      'child_correction_field_known',
-      sql`${t.field} in (${sql.raw(childCorrectableFields.map((f) => `'${f}'`).join(', '))})`,
-    ),
+    check('child_correction_field_known', sql`${t.field} in (${sqlList(childCorrectableFields)})`),
     // A correction changes something; saving the same value again is not one.
     check('child_correction_changes', sql`${t.oldValue} is distinct from ${t.newValue}`),
     check('child_correction_reason', sql`length(trim(${t.reason})) > 0`),

@@ -15,9 +15,8 @@ import {
 import { child } from '../../platform/access/tables';
 import { agency, localAuthority } from '../../platform/agencies/tables';
 import { appUser } from '../../platform/auth/tables';
+import { sqlList } from '../../platform/db/sql-list';
 import { location } from '../locations/tables';
-
-const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
 export const entityKinds = ['person', 'location', 'vehicle', 'phone', 'account'] as const;
 export type EntityKind = (typeof entityKinds)[number];
@@ -86,8 +85,11 @@ export const intelEntity = pgTable(
     mergedIntoId: uuid('merged_into_id'),
   },
   (t) => [
-    check('intel_entity_kind', sql`${t.kind} in (${list(entityKinds)})`),
-    check('intel_entity_place_type', sql`${t.placeType} is null or ${t.placeType} in (${list(placeTypes)})`),
+    check('intel_entity_kind', sql`${t.kind} in (${sqlList(entityKinds)})`),
+    check(
+      'intel_entity_place_type',
+      sql`${t.placeType} is null or ${t.placeType} in (${sqlList(placeTypes)})`,
+    ),
     index('intel_entity_kind_idx').on(t.kind, t.label),
     index('intel_entity_registration_idx').on(t.registrationKey),
     index('intel_entity_phone_idx').on(t.phoneE164),
@@ -151,11 +153,11 @@ export const intelLink = pgTable(
   },
   (t) => [
     check('intel_link_one_from', sql`(${t.childId} is null) <> (${t.fromEntityId} is null)`),
-    check('intel_link_type', sql`${t.type} in (${list(linkTypes)})`),
-    check('intel_link_source', sql`${t.sourceType} in (${list(linkSources)})`),
-    check('intel_link_source_grade', sql`${t.sourceGrade} in (${list(sourceGrades)})`),
-    check('intel_link_information_grade', sql`${t.informationGrade} in (${list(informationGrades)})`),
-    check('intel_link_handling', sql`${t.handlingCode} in (${list(handlingCodes)})`),
+    check('intel_link_type', sql`${t.type} in (${sqlList(linkTypes)})`),
+    check('intel_link_source', sql`${t.sourceType} in (${sqlList(linkSources)})`),
+    check('intel_link_source_grade', sql`${t.sourceGrade} in (${sqlList(sourceGrades)})`),
+    check('intel_link_information_grade', sql`${t.informationGrade} in (${sqlList(informationGrades)})`),
+    check('intel_link_handling', sql`${t.handlingCode} in (${sqlList(handlingCodes)})`),
     check(
       'intel_link_conditions',
       sql`${t.handlingCode} <> 'C' or coalesce(length(trim(${t.handlingConditions})), 0) > 0`,
@@ -210,7 +212,7 @@ export const intelCandidate = pgTable(
   },
   (t) => [
     check('intel_candidate_order', sql`${t.entityA} < ${t.entityB}`),
-    check('intel_candidate_status', sql`${t.status} in (${list(candidateStatuses)})`),
+    check('intel_candidate_status', sql`${t.status} in (${sqlList(candidateStatuses)})`),
     uniqueIndex('intel_candidate_pair_idx').on(t.entityA, t.entityB),
     index('intel_candidate_status_idx').on(t.status, t.score),
   ],

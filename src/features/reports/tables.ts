@@ -3,8 +3,7 @@ import { check, date, index, integer, pgTable, text, timestamp, uuid } from 'dri
 import { child } from '../../platform/access/tables';
 import { agency, localAuthority } from '../../platform/agencies/tables';
 import { appUser } from '../../platform/auth/tables';
-
-const list = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+import { sqlList } from '../../platform/db/sql-list';
 
 /** SSDA903 codes (standards.md). */
 export const reasonsNewEpisode = ['S', 'P', 'L', 'T', 'U', 'B'] as const;
@@ -93,16 +92,16 @@ export const careEpisode = pgTable(
     enteredInErrorReason: text('entered_in_error_reason'),
   },
   (t) => [
-    check('care_episode_rne', sql`${t.reasonNewEpisode} in (${list(reasonsNewEpisode)})`),
-    check('care_episode_ls', sql`${t.legalStatus} in (${list(legalStatuses)})`),
-    check('care_episode_cin', sql`${t.categoryOfNeed} in (${list(categoriesOfNeed)})`),
+    check('care_episode_rne', sql`${t.reasonNewEpisode} in (${sqlList(reasonsNewEpisode)})`),
+    check('care_episode_ls', sql`${t.legalStatus} in (${sqlList(legalStatuses)})`),
+    check('care_episode_cin', sql`${t.categoryOfNeed} in (${sqlList(categoriesOfNeed)})`),
     check(
       'care_episode_rec',
-      sql`${t.reasonCeased} is null or ${t.reasonCeased} in (${list(reasonsCeased)})`,
+      sql`${t.reasonCeased} is null or ${t.reasonCeased} in (${sqlList(reasonsCeased)})`,
     ),
     check(
       'care_episode_place_change',
-      sql`${t.reasonPlaceChange} is null or ${t.reasonPlaceChange} in (${list(reasonsPlaceChange)})`,
+      sql`${t.reasonPlaceChange} is null or ${t.reasonPlaceChange} in (${sqlList(reasonsPlaceChange)})`,
     ),
     check('care_episode_ended', sql`(${t.endedOn} is null) = (${t.reasonCeased} is null)`),
     check('care_episode_order', sql`${t.endedOn} is null or ${t.endedOn} >= ${t.startedOn}`),

@@ -12,6 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { agency, localAuthority } from '../agencies/tables';
 import { appUser } from '../auth/tables';
+import { sqlList } from '../db/sql-list';
 
 export const recordStatuses = ['open', 'handed_over', 'closed'] as const;
 export type RecordStatus = (typeof recordStatuses)[number];
@@ -116,10 +117,7 @@ export const childAccess = pgTable(
   (t) => [
     index('child_access_lookup_idx').on(t.agencyId, t.childId),
     index('child_access_child_idx').on(t.childId),
-    check(
-      'child_access_basis_known',
-      sql`${t.basis} in (${sql.raw(accessBases.map((b) => `'${b}'`).join(', '))})`,
-    ),
+    check('child_access_basis_known', sql`${t.basis} in (${sqlList(accessBases)})`),
     // Equal ends a grant the instant it began: a row that was never in force.
     check('child_access_period', sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
   ],

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sqlList } from '../db/sql-list';
 
 /** Upper-tier local authorities of England and Wales (children's services authorities). */
 export const localAuthority = pgTable('local_authority', {
@@ -44,7 +45,7 @@ export const agency = pgTable(
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
   },
   (t) => [
-    check('agency_type_known', sql`${t.type} in (${sql.raw(agencyTypes.map((a) => `'${a}'`).join(', '))})`),
+    check('agency_type_known', sql`${t.type} in (${sqlList(agencyTypes)})`),
     check('agency_force_has_code', sql`${t.type} <> 'police_force' or ${t.policeForceCode} is not null`),
     check(
       'agency_authority_has_code',
