@@ -25,6 +25,18 @@ interface Open {
 type Flush<T> = (tx: Tx, items: T[]) => Promise<void>;
 const current = new AsyncLocalStorage<Open>();
 
+type BeforeCommit = (tx: Tx) => Promise<void>;
+const beforeCommit: BeforeCommit[] = [];
+
+/**
+ * Runs `hook` at the end of every transaction, before its held-back writes and COMMIT, so that what
+ * it writes commits with the change or not at all (an API request's Idempotency-Key). A hook that
+ * throws rolls the transaction back.
+ */
+export function runBeforeEveryCommit(hook: BeforeCommit): void {
+  beforeCommit.push(hook);
+}
+
 export function transactionRunner(database: Database): WithTransaction {
   // Only the same database's transactions are joined.
   const runner = Symbol('transaction runner');
@@ -38,6 +50,7 @@ export function transactionRunner(database: Database): WithTransaction {
         return current
           .run(state, async () => {
             const result = await fn(state.tx);
+            for (const hook of beforeCommit) await hook(state.tx);
             for (const [flush, items] of state.deferred) await flush(state.tx, items);
             return result;
           })

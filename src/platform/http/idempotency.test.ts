@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/support/app';
 import { contextFor } from '../../../test/support/contexts';
+import { idempotencyKey } from './tables';
 
 let t: TestApp;
 let token: string;
@@ -51,5 +53,40 @@ describe('Idempotency-Key', () => {
     const again = await post({ givenName: 'No family name' }, 'c0ffee-3');
     expect(first.statusCode).toBe(400);
     expect(again.statusCode).toBe(400);
+  });
+
+  it('carries out two simultaneous requests with one key once: the key is claimed with the change', async () => {
+    const ctx = await contextFor(t, 'police.mash@lantern.invalid');
+    const count = async () =>
+      (await t.services.children.list(ctx)).rows.filter((c) => c.familyName === 'Simultaneous').length;
+    const body = { givenName: 'Twice', familyName: 'Simultaneous' };
+    const answers = await Promise.all([
+      post(body, 'c0ffee-4'),
+      post(body, 'c0ffee-4'),
+      post(body, 'c0ffee-4'),
+    ]);
+    const statuses = answers.map((a) => a.statusCode).sort();
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
+    // The others are replays of the first answer or told a request with the key is under way.
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    const ids = new Set(answers.filter((a) => a.statusCode === 201).map((a) => a.json().id));
+    expect(ids.size).toBe(1);
+    expect(await count()).toBe(1);
+  });
+
+  it('tells a retry whose first answer was lost that the request was carried out, and makes no second change', async () => {
+    const ctx = await contextFor(t, 'police.mash@lantern.invalid');
+    const body = { givenName: 'Answer', familyName: 'Lost' };
+    expect((await post(body, 'c0ffee-5')).statusCode).toBe(201);
+    // As a process killed between COMMIT and storing the answer leaves it: claimed, no answer.
+    await t.services.withTransaction((tx) =>
+      tx.update(idempotencyKey).set({ status: 0, body: '' }).where(eq(idempotencyKey.key, 'c0ffee-5')),
+    );
+    const retry = await post(body, 'c0ffee-5');
+    expect(retry.statusCode).toBe(409);
+    expect(retry.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(retry.json().detail).toContain('carried out');
+    const lost = (await t.services.children.list(ctx)).rows.filter((c) => c.familyName === 'Lost');
+    expect(lost.length).toBe(1);
   });
 });
