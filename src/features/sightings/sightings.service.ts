@@ -175,7 +175,7 @@ export class SightingsService {
       throw new ValidationError([{ field: 'seenAt', message: 'When you saw it must be in the past' }]);
     }
     const place = await this.locations.resolve({ name: input.place, postcode: input.postcode });
-    return this.withTransaction(async (tx) => {
+    const outcome = await this.withTransaction(async (tx) => {
       const [code] = await tx
         .select()
         .from(sightingAccessCode)
@@ -183,8 +183,9 @@ export class SightingsService {
           and(eq(sightingAccessCode.codeHash, hashCode(input.code)), isNull(sightingAccessCode.revokedAt)),
         );
       if (!code) {
+        // The refusal commits with its audit row: thrown from here, the rollback would take the row too.
         await recordAudit(tx, ctx, { action: 'sighting.code-refused', subjectType: 'sighting_access_code' });
-        throw new ValidationError([{ field: 'code', message: CODE_REFUSED }]);
+        return null;
       }
       const now = ctx.clock.now();
       const area =
@@ -225,6 +226,8 @@ export class SightingsService {
       await recordAudit(tx, ctx, { action: 'sighting.report', subjectType: 'sighting', subjectId: row.id });
       return { reference };
     });
+    if (!outcome) throw new ValidationError([{ field: 'code', message: CODE_REFUSED }]);
+    return outcome;
   }
 
   /** Sightings not yet dealt with in the MASH queue of the actor's area, oldest first. */

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Context } from '../context';
 import type { Tx } from '../db/client';
 import { deferUntilCommit, type WithTransaction } from '../db/transaction';
-import { auditEvent, auditReason } from './tables';
+import { auditEvent, auditReason, auditSeal } from './tables';
 
 export interface AuditEntry {
   /** A code such as `user.create` or `child.view`. */
@@ -79,7 +79,8 @@ function rowHash(row: AuditRow, chainPos: number, prevHash: string): string {
 /**
  * Chains unsealed rows onto the end of the chain, in the order it finds them. Chain position, not
  * seq, orders the chain, so a row whose transaction committed late is sealed after later seqs
- * rather than leaving a gap. Returns how many rows it sealed.
+ * rather than leaving a gap. Records the new head in `audit_seal`, and refuses to go on from a
+ * chain that no longer ends at the head recorded last. Returns how many rows it sealed.
  */
 export async function sealAuditLog(withTransaction: WithTransaction, batchSize = 1000): Promise<number> {
   return withTransaction(async (tx) => {
@@ -90,6 +91,12 @@ export async function sealAuditLog(withTransaction: WithTransaction, batchSize =
       .where(isNotNull(auditEvent.chainPos))
       .orderBy(desc(auditEvent.chainPos))
       .limit(1);
+    const [head] = await tx.select().from(auditSeal).orderBy(desc(auditSeal.chainPos)).limit(1);
+    if (head && (head.chainPos !== last?.chainPos || head.hash !== last.hash)) {
+      throw new Error(
+        `The audit chain does not end at its last sealed head (position ${head.chainPos}): run lantern audit verify`,
+      );
+    }
     const pending = await tx
       .select()
       .from(auditEvent)
@@ -118,6 +125,7 @@ export async function sealAuditLog(withTransaction: WithTransaction, batchSize =
         from unnest(${toPgArray(seqs)}::bigint[], ${toPgArray(positions)}::bigint[],
                     ${toPgArray(prevs)}::text[], ${toPgArray(hashes)}::text[]) as v(seq, pos, prev, hash)
        where a.seq = v.seq`);
+    await tx.insert(auditSeal).values({ chainPos: pos, hash: prev, sealedAt: sql`now()` });
     return pending.length;
   });
 }
@@ -146,7 +154,11 @@ export type VerifyResult =
       brokenAt: { chainPos: number; seq: number | null; problem: string };
     };
 
-/** Walks the sealed chain from the start and recomputes every link. */
+/**
+ * Walks the sealed chain from the start and recomputes every link. Each head recorded by the sealer
+ * must still be in the chain with its hash, and the chain must reach the last of them: rows cut
+ * from the end, or a chain rewritten and sealed afresh, break at the first position that differs.
+ */
 export async function verifyAuditLog(
   withTransaction: WithTransaction,
   pageSize = 5000,
@@ -158,17 +170,23 @@ export async function verifyAuditLog(
       })
       .from(auditEvent);
     const unsealed = counts?.unsealed ?? 0;
+    const [head] = await tx
+      .select({ chainPos: auditSeal.chainPos })
+      .from(auditSeal)
+      .orderBy(desc(auditSeal.chainPos))
+      .limit(1);
     let expectedPos = 1;
     let prev = GENESIS;
     let after = 0;
     for (;;) {
-      const rows = await tx
-        .select()
+      const page = await tx
+        .select({ row: auditEvent, sealedHash: auditSeal.hash })
         .from(auditEvent)
+        .leftJoin(auditSeal, eq(auditSeal.chainPos, auditEvent.chainPos))
         .where(and(isNotNull(auditEvent.chainPos), gt(auditEvent.chainPos, after)))
         .orderBy(asc(auditEvent.chainPos))
         .limit(pageSize);
-      for (const row of rows) {
+      for (const { row, sealedHash } of page) {
         const pos = row.chainPos ?? 0;
         const broken = (problem: string): VerifyResult => ({
           ok: false,
@@ -184,11 +202,23 @@ export async function verifyAuditLog(
         }
         if (row.prevHash !== prev) return broken('its previous-hash does not match the link before it');
         if (row.hash !== rowHash(row, pos, prev)) return broken('its contents do not match its hash');
+        if (sealedHash !== null && row.hash !== sealedHash) {
+          return broken('its hash is not the one recorded when it was sealed');
+        }
         prev = row.hash;
         expectedPos += 1;
         after = pos;
       }
-      if (rows.length < pageSize) break;
+      if (page.length < pageSize) break;
+    }
+    if (head && head.chainPos >= expectedPos) {
+      const problem = `link ${expectedPos} is missing: the chain was sealed to ${head.chainPos}`;
+      return {
+        ok: false,
+        sealed: expectedPos - 1,
+        unsealed,
+        brokenAt: { chainPos: expectedPos, seq: null, problem },
+      };
     }
     return { ok: true, sealed: expectedPos - 1, unsealed };
   });

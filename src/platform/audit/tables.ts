@@ -39,3 +39,14 @@ export const auditReason = pgTable('audit_reason', {
   text: text('text').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * The head of the chain after each sealing, insert-only like the log (a trigger refuses UPDATE,
+ * DELETE and TRUNCATE). The log alone cannot show that rows were cut from its end; the last head
+ * recorded here can.
+ */
+export const auditSeal = pgTable('audit_seal', {
+  chainPos: bigint('chain_pos', { mode: 'number' }).primaryKey(),
+  hash: text('hash').notNull(),
+  sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull(),
+});
