@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { type DrizzleTransactionLike, fromDrizzle, fromPglite, PgBoss, type SendOptions } from 'pg-boss';
+import {
+  type DrizzleTransactionLike,
+  fromDrizzle,
+  fromPglite,
+  PgBoss,
+  type SendOptions,
+  type UpdateQueueOptions,
+} from 'pg-boss';
 import type { Database, Tx } from '../db/client';
 
 /** Every queue of the hub. Handlers must be idempotent: a job may run more than once. */
@@ -13,6 +20,15 @@ export const queueNames = [
   'intelligence.network',
 ] as const;
 export type QueueName = (typeof queueNames)[number];
+
+/**
+ * Queues that keep trying for longer than pg-boss's default of two quick retries. An alert's email
+ * must outlast a mail relay that is down for a while: retried with a growing wait (1 s, 2 s, 4 s …
+ * up to 10 minutes) for about five hours before the job is given up as failed.
+ */
+const queueOptions: Partial<Record<QueueName, UpdateQueueOptions>> = {
+  'mail.send': { retryLimit: 40, retryDelay: 1, retryBackoff: true, retryDelayMax: 600 },
+};
 
 export type JobHandler = (data: Record<string, unknown>, job: { id: string; name: string }) => Promise<void>;
 
@@ -49,7 +65,12 @@ export class JobQueue {
   async start(): Promise<void> {
     if (this.started) return;
     await this.boss.start();
-    for (const name of queueNames) await this.boss.createQueue(name);
+    for (const name of queueNames) {
+      await this.boss.createQueue(name);
+      // Also for a queue made before these options were set: jobs take them when they are sent.
+      const options = queueOptions[name];
+      if (options) await this.boss.updateQueue(name, options);
+    }
     this.started = true;
   }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../context';
 import type { Tx } from '../db/client';
@@ -10,6 +10,14 @@ import { sentMail } from './tables';
 export interface QueuedMail extends OutgoingMail {
   /** Identifies this message for good: the same key is never sent twice. */
   key: string;
+}
+
+/**
+ * The Message-ID of the message with this key, the same on every attempt: a job that sent but died
+ * before recording it sends again under the same identity, so the receiving side can drop the copy.
+ */
+export function messageIdFor(key: string): string {
+  return `<${createHash('sha256').update(key).digest('hex').slice(0, 40)}@lantern.invalid>`;
 }
 
 export class MailService {
@@ -41,7 +49,7 @@ export class MailService {
       tx.select().from(sentMail).where(eq(sentMail.key, mail.key)),
     );
     if (done) return 'already sent';
-    const messageId = `<${randomUUID()}@lantern.invalid>`;
+    const messageId = messageIdFor(mail.key);
     await this.mailer.send({ to: mail.to, subject: mail.subject, text: mail.text }, messageId);
     await this.withTransaction((tx) =>
       tx
