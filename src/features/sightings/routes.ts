@@ -22,7 +22,7 @@ import { newCode, normaliseCode, sightingReport } from './sightings.service';
 type WithId = FastifyRequest<{ Params: { id: string } }>;
 
 /** Per address: enough for a busy front desk, too few for a script. */
-const perAddress = { max: 10, timeWindow: 60_000 };
+export const sightingReportsPerAddress = { max: 10, timeWindow: 60_000 };
 /** Per access code, across every address: a leaked code cannot flood the MASH. */
 const perCode = { max: 30, timeWindow: 3_600_000 };
 
@@ -57,7 +57,7 @@ export function registerSightingRoutes(web: FastifyInstance, services: Services)
 
   web.post(
     '/report',
-    { config: { access: 'public', rateLimit: perAddress }, preHandler: codeLimiter },
+    { config: { access: 'public', rateLimit: sightingReportsPerAddress }, preHandler: codeLimiter },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form;
       const { data, errors } = parseForm(sightingReport, form, { seenAt: { label: 'when you saw it' } });

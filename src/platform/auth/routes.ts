@@ -15,7 +15,7 @@ const stepPaths: Record<PendingStep, string> = {
 };
 
 /** Per client address, on top of the per-email lock-out: slows a run through many addresses. */
-const signInRateLimit = { max: 60, timeWindow: 60_000 };
+export const signInAttemptsPerAddress = { max: 60, timeWindow: 60_000 };
 
 const lockedMessage = (until: Date) =>
   `Too many attempts. For your security, sign-in is paused until ${new Intl.DateTimeFormat('en-GB', {
@@ -43,32 +43,36 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
     return reply.render('auth/sign-in.njk', { pageTitle: 'Sign in', values: {}, demo: config.demo });
   });
 
-  web.post(
-    '/sign-in',
-    { config: { access: 'public', rateLimit: signInRateLimit } },
-    async (request, reply) => {
-      const parsed = signInSchema.safeParse(request.body);
-      const values = { email: (request.body as { email?: string } | undefined)?.email ?? '' };
-      const page = (errors: ReturnType<typeof formErrors>, status = 400) =>
-        reply
-          .code(status)
-          .render('auth/sign-in.njk', { pageTitle: 'Sign in', values, demo: config.demo, ...errors });
-      if (!parsed.success) return page(formErrors(fieldErrorsOf(parsed.error)));
-      const result = await services.signIn.signIn(parsed.data.email, parsed.data.password, request.id);
-      if (result.kind === 'invalid') {
-        return page(
-          formErrors([{ field: 'email', message: 'Enter a correct email address and password' }]),
-          401,
-        );
-      }
-      if (result.kind === 'locked')
-        return page(formErrors([{ field: 'email', message: lockedMessage(result.until) }]), 429);
-      // A fresh session id and a fresh CSRF secret at sign-in, so nothing set before it carries over.
-      reply.setCookie(SESSION_COOKIE, result.token, cookieOptions);
-      reply.clearCookie(CSRF_COOKIE, { path: '/' });
-      return afterStep(reply, result.pendingStep);
-    },
-  );
+  // Counted in the handler rather than on the route, so that past the limit the answer is the same
+  // as for a wrong password.
+  const signInAddressLimit = web.createRateLimit({
+    ...signInAttemptsPerAddress,
+    keyGenerator: (request) => `sign-in:${request.ip}`,
+  });
+
+  web.post('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
+    const parsed = signInSchema.safeParse(request.body);
+    const values = { email: (request.body as { email?: string } | undefined)?.email ?? '' };
+    const page = (errors: ReturnType<typeof formErrors>, status = 400) =>
+      reply
+        .code(status)
+        .render('auth/sign-in.njk', { pageTitle: 'Sign in', values, demo: config.demo, ...errors });
+    // An unknown email, a wrong password, a locked email and a busy address all get this one
+    // answer, so nothing tells a guesser which accounts exist or when throttling has begun.
+    const refused = () =>
+      page(formErrors([{ field: 'email', message: 'Enter a correct email address and password' }]), 401);
+    if (!parsed.success) return page(formErrors(fieldErrorsOf(parsed.error)));
+    const counted = await signInAddressLimit(request);
+    if (!counted.isAllowed && counted.isExceeded) return refused();
+    const result = await services.signIn.signIn(parsed.data.email, parsed.data.password, request.id);
+    if (result.kind === 'invalid' || result.kind === 'locked') return refused();
+    // A fresh session id and a fresh CSRF secret at sign-in, so nothing set before it carries over;
+    // a session the browser already held ends rather than lingering behind the new one.
+    if (request.session) await services.signIn.signOut(request.session, request.id);
+    reply.setCookie(SESSION_COOKIE, result.token, cookieOptions);
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    return afterStep(reply, result.pendingStep);
+  });
 
   web.get(
     '/sign-in/second-factor',
@@ -79,7 +83,7 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
 
   web.post(
     '/sign-in/second-factor',
-    { config: { access: { pendingStep: 'second-factor' }, rateLimit: signInRateLimit } },
+    { config: { access: { pendingStep: 'second-factor' }, rateLimit: signInAttemptsPerAddress } },
     async (request, reply) => {
       const page = (errors: ReturnType<typeof formErrors>, status = 400) =>
         reply.code(status).render('auth/second-factor.njk', {

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Config } from '../../config';
 import { agency } from '../agencies/tables';
 import type { Clock } from '../context';
@@ -102,9 +102,16 @@ export async function endSession(tx: Tx, tokenHash: string, clock: Clock): Promi
   await tx.update(session).set({ endedAt: clock.now() }).where(eq(session.tokenHash, tokenHash));
 }
 
-export async function endSessionsOfUser(tx: Tx, userId: string, clock: Clock): Promise<void> {
+/** Ends every live session of the user, or every one but `keep` (the session making the change). */
+export async function endSessionsOfUser(tx: Tx, userId: string, clock: Clock, keep?: string): Promise<void> {
   await tx
     .update(session)
     .set({ endedAt: clock.now() })
-    .where(and(eq(session.userId, userId), isNull(session.endedAt)));
+    .where(
+      and(
+        eq(session.userId, userId),
+        isNull(session.endedAt),
+        keep === undefined ? undefined : ne(session.tokenHash, keep),
+      ),
+    );
 }

@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from './passwords';
 import {
   createSession,
   endSession,
+  endSessionsOfUser,
   type PendingStep,
   type ResolvedSession,
   setPendingStep,
@@ -176,6 +177,8 @@ export class SignInService {
     if (!secret || !(await checkTotp(secret, code, this.clock))) return false;
     await this.withTransaction(async (tx) => {
       await repo.updateUser(tx, session.user.id, { totpEnabledAt: this.clock.now() });
+      // A new second factor ends every other session, in case one of them was the reason for it.
+      await endSessionsOfUser(tx, session.user.id, this.clock, session.tokenHash);
       if (session.pendingStep === 'enrol-second-factor') {
         await setPendingStep(
           tx,
@@ -196,6 +199,8 @@ export class SignInService {
     const passwordHash = await hashPassword(password);
     await this.withTransaction(async (tx) => {
       await repo.updateUser(tx, session.user.id, { passwordHash, mustChangePassword: false });
+      // A new password ends every other session: someone who had the old one may be signed in elsewhere.
+      await endSessionsOfUser(tx, session.user.id, this.clock, session.tokenHash);
       if (session.pendingStep === 'change-password') await setPendingStep(tx, session.tokenHash, null);
       await recordAudit(tx, contextOf(session, requestId, this.clock), {
         action: 'auth.password-change',

@@ -2,7 +2,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, buildTestApp, DEMO_PASSWORD, type TestApp } from '../../../test/support/app';
 import { normalised } from '../../../test/support/html';
-import { appUser, session } from './tables';
+import { appUser, session, signInThrottle } from './tables';
 import { currentTotp } from './totp';
 
 let t: TestApp;
@@ -64,10 +64,11 @@ describe('sign-in', () => {
       expect(r.statusCode).toBe(401);
     }
     const fifth = await browser.post('/sign-in', { email, password: 'not-the-password' });
-    expect(fifth.statusCode).toBe(429);
-    expect(fifth.body).toContain('Too many attempts');
+    expect(fifth.statusCode).toBe(401);
+    // Locked, the right password gets the same answer as a wrong one.
     const right = await browser.signIn(email);
-    expect(right.statusCode).toBe(429);
+    expect(right.statusCode).toBe(401);
+    expect(right.body).toContain('Enter a correct email address and password');
     t.clock.advance(16 * 60_000);
     const later = await browser.signIn(email);
     expect(later.statusCode).toBe(303);
@@ -79,7 +80,11 @@ describe('sign-in', () => {
     let last = await browser.post('/sign-in', { email: 'ghost@lantern.invalid', password: 'x-password-x' });
     for (let i = 0; i < 4; i++)
       last = await browser.post('/sign-in', { email: 'ghost@lantern.invalid', password: 'x-password-x' });
-    expect(last.statusCode).toBe(429);
+    expect(last.statusCode).toBe(401);
+    const [row] = await t.services.withTransaction((tx) =>
+      tx.select().from(signInThrottle).where(eq(signInThrottle.key, 'email:ghost@lantern.invalid')),
+    );
+    expect(row?.lockedUntil).not.toBeNull();
   });
 
   it('issues a new session id at sign-in, never one the browser already held', async () => {
