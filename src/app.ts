@@ -43,6 +43,7 @@ import { registerDashboardRoutes } from './features/reports/dashboard.routes';
 import { registerImportRoutes } from './features/reports/import.routes';
 import { registerRowsRoutes } from './features/reports/rows.routes';
 import { registerReportExportApi, registerReportExportRoutes } from './features/reports/ssda903.routes';
+import { registerRetentionApi, registerRetentionRoutes } from './features/retention/routes';
 import {
   registerReturnInterviewApi,
   registerReturnInterviewRoutes,
@@ -60,6 +61,7 @@ import { registerAdminUserRoutes } from './platform/auth/admin.routes';
 import { registerApiTokenApi } from './platform/auth/api.routes';
 import { registerAuthRoutes } from './platform/auth/routes';
 import { type DatabaseTiming, runWithDatabaseTiming } from './platform/db/timing';
+import { answerBadUrl } from './platform/http/bad-url';
 import { refuseCrossSite } from './platform/http/cross-site';
 import { authorise, authoriseApi, collectRoutes, type RegisteredRoute } from './platform/http/declarations';
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './platform/http/errors';
@@ -67,6 +69,7 @@ import { registerIdempotency } from './platform/http/idempotency';
 import { registerPageRoutes } from './platform/http/pages.routes';
 import { sendProblem } from './platform/http/problem';
 import { postgresRateLimitStore } from './platform/http/rate-limit';
+import { refuseUnstorableText } from './platform/http/text-input';
 import { CSRF_COOKIE, loadWebSession, renderPage } from './platform/http/web';
 import { formatDate, formatDateTime } from './platform/views/filters';
 import { trim } from './platform/views/trim';
@@ -108,6 +111,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
           },
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
+    frameworkErrors: answerBadUrl,
     bodyLimit: 1024 * 1024,
   });
   const routes = collectRoutes(app);
@@ -246,6 +250,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       web.csrfProtection(request, reply, done);
     });
     web.addHook('preHandler', refuseCrossSite(config.baseUrl));
+    web.addHook('preValidation', refuseUnstorableText);
     web.setErrorHandler(async (error: FastifyError, request, reply) => {
       if (error instanceof UnauthenticatedError) {
         const step = request.session?.pendingStep;
@@ -261,8 +266,11 @@ export async function createApp(services: Services, options: AppOptions = {}): P
         if (fileTooLarge) return fileTooLarge(request, reply);
         return reply.code(413).render('pages/file-too-large.njk');
       }
-      if (error instanceof ValidationError || error instanceof ConflictError || error.statusCode === 400) {
-        return reply.code(400).render('pages/not-found.njk', { pageTitle: 'Bad request' });
+      // Any other client error (a body too large, too many fields, a media type no form sends) is bad input.
+      const clientError = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500;
+      if (error instanceof ValidationError || error instanceof ConflictError || clientError) {
+        const status = error instanceof ConflictError ? 400 : (error.statusCode ?? 400);
+        return reply.code(status).render('pages/not-found.njk', { pageTitle: 'Bad request' });
       }
       request.log.error({ err: error, requestId: request.id }, 'unhandled error');
       return reply.code(500).render('pages/error.njk');
@@ -306,6 +314,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerImportRoutes(web, services);
     registerRowsRoutes(web, services);
     registerReportExportRoutes(web, services);
+    registerRetentionRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 
@@ -328,6 +337,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
         request.ctx = ctx;
       });
       api.addHook('onRequest', authoriseApi);
+      api.addHook('preValidation', refuseUnstorableText);
       registerIdempotency(api, services.withTransaction, services.clock);
       api.setErrorHandler(async (error: FastifyError, request, reply) => {
         if (error instanceof UnauthenticatedError) {
@@ -369,6 +379,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerReturnInterviewApi(api, services);
       registerReportExportApi(api, services);
       registerAnnualReportApi(api, services);
+      registerRetentionApi(api, services);
       options.extraApiRoutes?.(api);
     },
     { prefix: '/api/v1' },

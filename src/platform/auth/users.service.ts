@@ -8,6 +8,7 @@ import type { Context } from '../context';
 import type { WithTransaction } from '../db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors';
 import { decodeCursor, PAGE_SIZE, pageOf } from '../http/pagination';
+import { isRecordId } from '../http/params';
 import { hashPassword } from './passwords';
 import type { CreateUserInput } from './schemas';
 import { endSessionsOfUser } from './sessions';
@@ -172,7 +173,7 @@ export class UsersService {
     requirePermission(ctx, 'agency:manage-all');
     const user = await this.get(ctx, id);
     await this.withTransaction(async (tx) => {
-      const target = await findAgency(tx, agencyId);
+      const target = isRecordId(agencyId) ? await findAgency(tx, agencyId) : null;
       if (!target || target.disabledAt) {
         throw new ValidationError([{ field: 'agencyId', message: 'Select an active agency' }]);
       }

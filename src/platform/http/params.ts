@@ -8,3 +8,8 @@ export function recordId(request: { params: unknown }): string | null {
   const parsed = uuid.safeParse(value);
   return parsed.success ? parsed.data : null;
 }
+
+/** Whether a value from a form or body is a record id at all, before it is looked up. */
+export function isRecordId(value: unknown): value is string {
+  return uuid.safeParse(value).success;
+}
