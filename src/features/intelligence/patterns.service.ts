@@ -296,7 +296,15 @@ export async function evidenceOf(
     .innerJoin(intelLink, eq(intelLink.id, intelPatternEvidence.linkId))
     .innerJoin(child, eq(child.id, intelPatternEvidence.childId))
     .leftJoin(episode, and(eq(intelLink.sourceType, 'episode'), eq(episode.id, intelLink.sourceId)))
-    .where(inArray(intelPatternEvidence.patternId, patternIds))
+    .where(
+      and(
+        inArray(intelPatternEvidence.patternId, patternIds),
+        // A link with handling code C stays inside the agency that recorded it, as everywhere else.
+        named === 'on-agenda'
+          ? undefined
+          : or(eq(intelLink.handlingCode, 'P'), eq(intelLink.authorAgencyId, ctx.actor.agencyId)),
+      ),
+    )
     .orderBy(asc(intelLink.occurredAt), asc(intelLink.id));
   return rows.map((e) => ({
     patternId: e.patternId,

@@ -1,0 +1,246 @@
+import { eq } from 'drizzle-orm';
+import { returnInterview } from '../../src/features/episodes/tables';
+import { sighting } from '../../src/features/sightings/tables';
+import { appUser } from '../../src/platform/auth/tables';
+import type { TestApp } from '../support/app';
+import { contextFor } from '../support/contexts';
+
+export const LEEDS = 'E08000035';
+export const WEST_YORKSHIRE_POLICE = 'E23000010';
+
+/** Intelligence and health text no page should show to a role without the matching permission. */
+export const INTELLIGENCE_TEXT = 'Intelmarker Zorvath seen passing cash outside the arcade';
+export const HEALTH_TEXT = 'Healthmarker Quennelby inhaler twice a day';
+export const MEDICATION_TEXT = 'Medmarker Pellucine tablets at night';
+
+export interface FixtureChild {
+  id: string;
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string;
+  localAuthorityChildId: string;
+  phone: string;
+  postcode: string;
+  episodeId: string;
+  noticeId: string;
+}
+
+export interface LeedsFixture {
+  children: FixtureChild[];
+  returnInterviewId: string;
+  sightingId: string;
+  sightingReference: string;
+  /** A person of concern linked to every fixture child. */
+  personId: string;
+  personName: string;
+  /** A phone linked only to the first child: reached only through that child. */
+  phoneId: string;
+  phoneNumber: string;
+  linkIds: string[];
+  logId: string;
+  /** Every id and name of the fixture that concerns a child (entities aside). */
+  childTerms: string[];
+}
+
+const names = [
+  ['Zephyrine', 'Quillfeather'],
+  ['Marisol', 'Drummondley'],
+  ['Tobiah', 'Wrexhamstone'],
+] as const;
+
+/** Two entities of the intelligence, made before the children so a baseline can include them. */
+export async function fixtureEntities(t: TestApp) {
+  const police = await contextFor(t, 'police.mash@lantern.invalid');
+  const person = await t.services.intelligence.createEntity(police, {
+    kind: 'person',
+    givenName: 'Ottoline',
+    familyName: 'Grimsdyke',
+  });
+  const phone = await t.services.intelligence.createEntity(police, { kind: 'phone', number: '07700 900781' });
+  return {
+    personId: person.id,
+    personName: 'Ottoline Grimsdyke',
+    phoneId: phone.id,
+    phoneNumber: '07700 900781',
+  };
+}
+
+/**
+ * Children, episodes, a return interview, notices, a sighting and intelligence, all held by the
+ * Leeds demo agencies (the council and West Yorkshire Police), made through the services as users
+ * would make them.
+ */
+export async function leedsFixture(
+  t: TestApp,
+  entities: Awaited<ReturnType<typeof fixtureEntities>>,
+): Promise<LeedsFixture> {
+  const social = await contextFor(t, 'social.mash@lantern.invalid');
+  const police = await contextFor(t, 'police.mash@lantern.invalid');
+  const hotel = await contextFor(t, 'hotel.admin@lantern.invalid');
+  const now = t.clock.now().getTime();
+  const hoursAgo = (h: number) => new Date(now - h * 3_600_000);
+  const children: FixtureChild[] = [];
+  const linkIds: string[] = [];
+  for (const [i, [givenName, familyName]] of names.entries()) {
+    const localAuthorityChildId = `LCX${4100 + i}`;
+    const postcode = `LS6 ${i + 1}QJ`;
+    const phone = `07700 90065${i}`;
+    const dateOfBirth = `201${i}-04-1${i}`;
+    const id = await t.services.children.create(social, {
+      givenName,
+      familyName,
+      dateOfBirth,
+      localAuthorityChildId,
+      homePostcode: postcode,
+      homeAddress: `${12 + i} Probe Terrace`,
+    });
+    await t.services.profiles.update(social, id, { healthNeeds: HEALTH_TEXT, medication: MEDICATION_TEXT });
+    await t.services.profiles.addEntry(social, id, { kind: 'phone', value: phone });
+    const episodeId = await t.services.episodes.report(social, id, {
+      kind: 'missing',
+      startedAt: hoursAgo(30 - i),
+      policeForceCode: WEST_YORKSHIRE_POLICE,
+      circumstances: `Left after an argument (${givenName})`,
+    });
+    const noticeId = await t.services.notices.raise(social, {
+      childId: id,
+      categories: ['missing', 'sexual_exploitation'],
+      whatHappened: `Seen getting into cars (${givenName})`,
+      source: 'Probe source',
+      areaAuthorityCode: LEEDS,
+    });
+    linkIds.push(
+      await t.services.intelligence.link(police, {
+        childId: id,
+        entityId: entities.personId,
+        type: 'associates_with',
+        occurredAt: hoursAgo(20),
+        sourceType: 'episode',
+        sourceId: episodeId,
+        sourceGrade: '2',
+        informationGrade: 'B',
+        handlingCode: 'P',
+      }),
+    );
+    children.push({
+      id,
+      givenName,
+      familyName,
+      dateOfBirth,
+      localAuthorityChildId,
+      phone,
+      postcode,
+      episodeId,
+      noticeId,
+    });
+  }
+  const first = children[0];
+  if (!first) throw new Error('fixture children');
+  linkIds.push(
+    await t.services.intelligence.link(police, {
+      childId: first.id,
+      entityId: entities.phoneId,
+      type: 'contacted_by',
+      occurredAt: hoursAgo(19),
+      sourceType: 'episode',
+      sourceId: first.episodeId,
+      sourceGrade: '2',
+      informationGrade: 'B',
+      handlingCode: 'P',
+    }),
+  );
+  // A link with handling code C stays inside the agency that recorded it.
+  const last = children[children.length - 1];
+  if (!last) throw new Error('fixture children');
+  linkIds.push(
+    await t.services.intelligence.link(police, {
+      childId: last.id,
+      entityId: entities.personId,
+      type: 'seen_with',
+      occurredAt: hoursAgo(17),
+      sourceType: 'episode',
+      sourceId: last.episodeId,
+      sourceGrade: '3',
+      informationGrade: 'E',
+      handlingCode: 'C',
+      handlingConditions: 'Not to be shared outside West Yorkshire Police',
+    }),
+  );
+  const logId = await t.services.intelligence.addLogEntry(police, {
+    childId: first.id,
+    summary: INTELLIGENCE_TEXT,
+    occurredAt: hoursAgo(18),
+  });
+  await t.services.episodes.close(social, first.episodeId, { endedAt: hoursAgo(2), returnedTo: 'Home' });
+  const [interview] = await t.services.withTransaction((tx) =>
+    tx
+      .select({ id: returnInterview.id })
+      .from(returnInterview)
+      .where(eq(returnInterview.episodeId, first.episodeId)),
+  );
+  const code = await t.services.sightings.issueCode(hotel, { label: 'Probe reception' });
+  const { reference } = await t.services.sightings.report(hotel, {
+    code: code.code,
+    seenAt: hoursAgo(3),
+    place: 'Probe Quay car park',
+    whatSeen: `A girl like ${first.givenName} with two older men`,
+  });
+  const sightingId = await t.services.withTransaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: sighting.id })
+      .from(sighting)
+      .where(eq(sighting.reference, reference));
+    return row?.id ?? '';
+  });
+  await t.services.sightings.link(social, sightingId, first.id);
+  const childTerms = [
+    ...children.flatMap((c) => [
+      c.id,
+      c.episodeId,
+      c.noticeId,
+      c.givenName,
+      c.familyName,
+      c.localAuthorityChildId,
+    ]),
+    ...linkIds,
+    logId,
+    interview?.id ?? '',
+    sightingId,
+    reference,
+    INTELLIGENCE_TEXT,
+    HEALTH_TEXT,
+    MEDICATION_TEXT,
+    'Not to be shared outside West Yorkshire Police',
+  ];
+  return {
+    children,
+    returnInterviewId: interview?.id ?? '',
+    sightingId,
+    sightingReference: reference,
+    ...entities,
+    linkIds,
+    logId,
+    childTerms,
+  };
+}
+
+/** A user of an agency with no part in the fixture, made beside the demo users, signing in with the same password. */
+export async function extraUser(t: TestApp, email: string, sameAgencyAs: string, roles: string[]) {
+  return t.services.withTransaction(async (tx) => {
+    const [like] = await tx.select().from(appUser).where(eq(appUser.email, sameAgencyAs));
+    if (!like) throw new Error(`no user ${sameAgencyAs}`);
+    const [row] = await tx
+      .insert(appUser)
+      .values({
+        agencyId: like.agencyId,
+        email,
+        name: 'Probe Neighbour',
+        roles,
+        passwordHash: like.passwordHash,
+        createdAt: t.clock.now(),
+      })
+      .returning({ id: appUser.id, agencyId: appUser.agencyId });
+    if (!row) throw new Error('extra user');
+    return row;
+  });
+}
