@@ -34,6 +34,10 @@ const envSchema = z
     ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).default(30),
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     LANTERN_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+    RETENTION_CHILD_MONTHS: z.coerce.number().int().min(1).default(72),
+    RETENTION_SIGHTING_MONTHS: z.coerce.number().int().min(1).default(24),
+    RETENTION_NFA_NOTICE_MONTHS: z.coerce.number().int().min(1).default(24),
+    RETENTION_INTELLIGENCE_ENTITY_MONTHS: z.coerce.number().int().min(1).default(36),
     POSTCODE_LOOKUP_URL: z
       .url()
       .optional()
@@ -106,6 +110,13 @@ export interface Config {
   apiRateLimitPerMinute: number;
   /** Server processes sharing the port (node:cluster); each serves pages and works jobs. */
   processes: number;
+  /** Months after which each kind of record comes up for a keep-or-dispose review. */
+  retention: {
+    childMonths: number;
+    sightingMonths: number;
+    nfaNoticeMonths: number;
+    intelligenceEntityMonths: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -148,6 +159,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     postcodeLookupUrl: env.POSTCODE_LOOKUP_URL,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     processes: env.LANTERN_PROCESSES,
+    retention: {
+      childMonths: env.RETENTION_CHILD_MONTHS,
+      sightingMonths: env.RETENTION_SIGHTING_MONTHS,
+      nfaNoticeMonths: env.RETENTION_NFA_NOTICE_MONTHS,
+      intelligenceEntityMonths: env.RETENTION_INTELLIGENCE_ENTITY_MONTHS,
+    },
   };
 }
 

@@ -26,6 +26,7 @@ import { CareEpisodesService } from './features/reports/care-episodes.service';
 import { ImportService } from './features/reports/import.service';
 import { RowsService } from './features/reports/rows.service';
 import { Ssda903Service } from './features/reports/ssda903.service';
+import { RetentionService } from './features/retention/retention.service';
 import { ReturnInterviewsService } from './features/return-interviews/return-interviews.service';
 import { ScreeningService } from './features/screening/screening.service';
 import { SharingService } from './features/sharing/sharing.service';
@@ -71,6 +72,7 @@ export interface Services extends PlatformServices {
   subgroups: SubgroupService;
   thresholds: ThresholdsService;
   returnInterviews: ReturnInterviewsService;
+  retention: RetentionService;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
@@ -128,5 +130,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
     subgroups: new SubgroupService(platform.withTransaction, config.flags),
     thresholds: new ThresholdsService(platform.withTransaction),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts, platform.drafts),
+    retention: new RetentionService(platform.withTransaction, config.retention),
   };
 }

@@ -48,6 +48,9 @@ export const permissions = {
   'care-episode:record': 'Record the care episodes of looked-after children (SSDA903)',
   'ssda903:export': 'Check and export the SSDA903 return and Annex A of your authority',
   'episode:import': 'Import police missing-person reports from a file',
+  'retention:review':
+    'Review the records your agency holds that are due for review: keep them for another period or dispose of them',
+  'retention:review-all': 'Review the records of every agency that are due for review',
 } as const;
 
 export type Permission = keyof typeof permissions;
@@ -261,12 +264,21 @@ export const roles = {
       'childrens_home_provider',
       'report_only',
     ],
-    permissions: ['break-glass:review', 'home:view', 'agency:manage-own', 'user:manage', 'reference:view'],
+    permissions: [
+      'retention:review',
+      'break-glass:review',
+      'home:view',
+      'agency:manage-own',
+      'user:manage',
+      'reference:view',
+    ],
   },
   hub_administrator: {
     name: 'Hub administrator',
     agencyTypes: ['local_authority', 'police_force'],
     permissions: [
+      'retention:review',
+      'retention:review-all',
       'break-glass:review',
       'threshold:manage',
       'subgroup:manage',

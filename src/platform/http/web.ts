@@ -64,6 +64,7 @@ const navItems: NavItem[] = [
   { href: '/admin/thresholds', text: 'Thresholds', permission: 'threshold:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
   { href: '/break-glass/review', text: 'Break-glass', permission: 'break-glass:review' },
+  { href: '/admin/retention', text: 'Retention', permission: 'retention:review' },
   { href: '/audit', text: 'Audit log', permission: 'audit:view' },
 ];
 
