@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { benchAudit } from './audit';
 import { benchHotspots } from './hotspots';
 import { benchNetworks } from './networks';
 import { benchReports } from './reports';
@@ -258,6 +259,7 @@ async function dataset(adminUrl: string, scale: 'force' | 'national'): Promise<s
 
 async function benchPostgres(adminUrl: string, scale: 'force' | 'national'): Promise<void> {
   const url = await dataset(adminUrl, scale);
+  results.runs.push({ label: `Audit chain, PostgreSQL, ${scale} scale`, figures: await benchAudit(url) });
   results.runs.push({ label: `Hotspots, PostgreSQL, ${scale} scale`, figures: await benchHotspots(url) });
   results.runs.push({ label: `Networks, PostgreSQL, ${scale} scale`, figures: await benchNetworks(url) });
   if (scale === 'national') results.runs.push({ label: 'Annual report', figures: await benchReports(url) });

@@ -51,6 +51,13 @@ export async function recordAudit(tx: Tx, ctx: Context, entry: AuditEntry): Prom
 }
 
 const GENESIS = '0'.repeat(64);
+
+/** The sealer's refusal to go on from a chain that no longer ends at the head it recorded last. */
+export class AuditChainCut extends Error {
+  constructor(headPos: number) {
+    super(`The audit chain does not end at its last sealed head (position ${headPos}): nothing was sealed`);
+  }
+}
 // Any constant will do, as long as every process uses the same one: one sealer at a time.
 const SEAL_LOCK = 7_316_004_212;
 
@@ -92,11 +99,8 @@ export async function sealAuditLog(withTransaction: WithTransaction, batchSize =
       .orderBy(desc(auditEvent.chainPos))
       .limit(1);
     const [head] = await tx.select().from(auditSeal).orderBy(desc(auditSeal.chainPos)).limit(1);
-    if (head && (head.chainPos !== last?.chainPos || head.hash !== last.hash)) {
-      throw new Error(
-        `The audit chain does not end at its last sealed head (position ${head.chainPos}): run lantern audit verify`,
-      );
-    }
+    if (head && (head.chainPos !== last?.chainPos || head.hash !== last.hash))
+      throw new AuditChainCut(head.chainPos);
     const pending = await tx
       .select()
       .from(auditEvent)
@@ -180,13 +184,19 @@ export async function verifyAuditLog(
     let after = 0;
     for (;;) {
       const page = await tx
-        .select({ row: auditEvent, sealedHash: auditSeal.hash })
+        .select({
+          row: auditEvent,
+          sealedHash: auditSeal.hash,
+          // The application writes whole milliseconds, and the hash sees no finer: a time altered by
+          // less than a millisecond shows here instead.
+          wholeMillisecond: sql<boolean>`date_trunc('milliseconds', ${auditEvent.occurredAt}) = ${auditEvent.occurredAt}`,
+        })
         .from(auditEvent)
         .leftJoin(auditSeal, eq(auditSeal.chainPos, auditEvent.chainPos))
         .where(and(isNotNull(auditEvent.chainPos), gt(auditEvent.chainPos, after)))
         .orderBy(asc(auditEvent.chainPos))
         .limit(pageSize);
-      for (const { row, sealedHash } of page) {
+      for (const { row, sealedHash, wholeMillisecond } of page) {
         const pos = row.chainPos ?? 0;
         const broken = (problem: string): VerifyResult => ({
           ok: false,
@@ -201,7 +211,9 @@ export async function verifyAuditLog(
           };
         }
         if (row.prevHash !== prev) return broken('its previous-hash does not match the link before it');
-        if (row.hash !== rowHash(row, pos, prev)) return broken('its contents do not match its hash');
+        if (row.hash !== rowHash(row, pos, prev) || !wholeMillisecond) {
+          return broken('its contents do not match its hash');
+        }
         if (sealedHash !== null && row.hash !== sealedHash) {
           return broken('its hash is not the one recorded when it was sealed');
         }
