@@ -18,7 +18,7 @@ import { startSmtpPeer } from '../support/smtp';
 
 type FaultPoint = 'before sending' | 'after sending, before recording' | 'after recording';
 
-/** A small seeded generator, so a failing run can be repeated. */
+/** A small seeded generator: the same faults for the same order of attempts. */
 function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
