@@ -136,19 +136,6 @@ export async function leedsFixture(
   }
   const first = children[0];
   if (!first) throw new Error('fixture children');
-  linkIds.push(
-    await t.services.intelligence.link(police, {
-      childId: first.id,
-      entityId: entities.phoneId,
-      type: 'contacted_by',
-      occurredAt: hoursAgo(19),
-      sourceType: 'episode',
-      sourceId: first.episodeId,
-      sourceGrade: '2',
-      informationGrade: 'B',
-      handlingCode: 'P',
-    }),
-  );
   // A link with handling code C stays inside the agency that recorded it.
   const last = children[children.length - 1];
   if (!last) throw new Error('fixture children');
@@ -171,6 +158,19 @@ export async function leedsFixture(
     summary: INTELLIGENCE_TEXT,
     occurredAt: hoursAgo(18),
   });
+  linkIds.push(
+    await t.services.intelligence.link(police, {
+      childId: first.id,
+      entityId: entities.phoneId,
+      type: 'contacted_by',
+      occurredAt: hoursAgo(18),
+      sourceType: 'log',
+      sourceId: logId,
+      sourceGrade: '2',
+      informationGrade: 'B',
+      handlingCode: 'P',
+    }),
+  );
   await t.services.episodes.close(social, first.episodeId, { endedAt: hoursAgo(2), returnedTo: 'Home' });
   const [interview] = await t.services.withTransaction((tx) =>
     tx
