@@ -862,4 +862,23 @@ describe('the weaknesses the fuzzing found stay fixed', () => {
     expect(res.body).toContain('govuk-error-summary');
     expect(res.body).toContain('Select an active agency');
   });
+
+  it('answers an out-of-hours address sent twice, or too long to be one, with the form and its error', async () => {
+    const route = {
+      method: 'POST',
+      url: '/admin/agencies/:id/out-of-hours',
+      access: 'agency:manage-own',
+    } as const;
+    const email = userFor(route);
+    const browser = await browserFor(route, email);
+    const { agencyId } = await userRow(email);
+    for (const outOfHoursEmail of [
+      ['edt@example.invalid', 'other@example.invalid'],
+      `${'x'.repeat(300)}@example.invalid`,
+    ]) {
+      const res = await browser.post(`/admin/agencies/${agencyId}/out-of-hours`, { outOfHoursEmail });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('govuk-error-summary');
+    }
+  });
 });

@@ -68,7 +68,7 @@ export class AgenciesService {
   async setOutOfHoursEmail(ctx: Context, id: string, email: string | null): Promise<void> {
     requirePermission(ctx, 'agency:manage-own');
     const value = email?.trim() ? email.trim().toLowerCase() : null;
-    if (value && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    if (value && (value.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value))) {
       throw new ValidationError([
         { field: 'outOfHoursEmail', message: 'Enter an email address, like edt@example.gov.uk' },
       ]);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../http/errors';
-import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
+import { asFormErrors, type Form, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
 import { pageLinks } from '../http/pagination';
 import { recordId } from '../http/params';
 import type { PlatformServices as Services } from '../services';
@@ -132,8 +132,13 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
       const id = recordId(request);
       if (!id) return reply.callNotFound();
-      const email = ((request.body ?? {}) as { outOfHoursEmail?: string }).outOfHoursEmail ?? '';
+      const raw = ((request.body ?? {}) as Form).outOfHoursEmail ?? '';
+      const email = typeof raw === 'string' ? raw : '';
       try {
+        // Sent more than once, the field is no single address: refuse it rather than clear the address.
+        if (typeof raw !== 'string') {
+          throw new ValidationError([{ field: 'outOfHoursEmail', message: 'Enter one email address' }]);
+        }
         await agencies.setOutOfHoursEmail(request.ctx, id, email);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
