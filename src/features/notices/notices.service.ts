@@ -416,9 +416,10 @@ export class NoticesService {
   /** Sets the priority, which sets the deadline for the decision from when the notice arrived. */
   async prioritise(ctx: Context, id: string, raw: { priority: Priority }): Promise<void> {
     requirePermission(ctx, 'notice:triage');
-    const { priority } = prioritise.parse(raw);
     await this.withTransaction(async (tx) => {
+      // The access check comes first, so a notice of another MASH answers as a missing one.
       const n = await this.mashNotice(tx, ctx, id);
+      const { priority } = prioritise.parse(raw);
       if (n.decidedAt) throw new ConflictError('The notice has been decided', 'priority');
       const hours = await deadlineHoursFor(tx, n.areaAuthorityCode);
       await tx
@@ -447,9 +448,9 @@ export class NoticesService {
   /** Adds what the actor's agency knows. */
   async contribute(ctx: Context, id: string, raw: { information: string }): Promise<void> {
     requirePermission(ctx, 'notice:triage');
-    const { information } = contribution.parse(raw);
     await this.withTransaction(async (tx) => {
       const n = await this.mashNotice(tx, ctx, id);
+      const { information } = contribution.parse(raw);
       const [row] = await tx
         .insert(noticeContribution)
         .values({
@@ -475,9 +476,9 @@ export class NoticesService {
    */
   async propose(ctx: Context, id: string, raw: ProposeDecision): Promise<string> {
     requirePermission(ctx, 'notice:triage');
-    const input = proposeDecision.parse(raw);
     return this.withTransaction(async (tx) => {
       const n = await this.mashNotice(tx, ctx, id);
+      const input = proposeDecision.parse(raw);
       if (n.decidedAt) throw new ConflictError('The notice has already been decided', 'outcomeCode');
       const side = await this.actorSide(tx, ctx);
       if (!side) throw new NotFoundError();

@@ -260,6 +260,7 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
     status = 200,
   ) => {
     const id = recordId(request) ?? '';
+    await strategyDiscussions.mayTriage(request.ctx, id);
     const d = await notices.get(request.ctx, id);
     const agencies = await strategyDiscussions.agencyChoices(request.ctx);
     const chosen = list(values.inviteeAgencyIds);
@@ -386,6 +387,7 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
     async (request: WithId, reply) => {
       const id = recordId(request);
       if (!id) return reply.callNotFound();
+      await strategyDiscussions.mayRecord(request.ctx, id);
       const form = (request.body ?? {}) as Form;
       const action = formAction(form);
       if (action === 'draft') {
@@ -420,6 +422,7 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
     async (request: WithId, reply) => {
       const id = recordId(request);
       if (!id) return reply.callNotFound();
+      await strategyDiscussions.mayRecord(request.ctx, id);
       const form = (request.body ?? {}) as Form;
       const due = {
         day: text(form, 'dueOn-day'),

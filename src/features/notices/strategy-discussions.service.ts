@@ -9,7 +9,7 @@ import { type DraftsService, draftKey } from '../../platform/drafts/drafts.servi
 import type { DraftFields } from '../../platform/drafts/tables';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import * as children from '../children/children.repository';
-import { noticeVisibleTo } from './notices.service';
+import { inMashAreaOf, noticeVisibleTo } from './notices.service';
 import {
   type NewAction,
   newAction,
@@ -30,7 +30,7 @@ export class StrategyDiscussionsService {
     private readonly drafts: DraftsService,
   ) {}
 
-  /** The notice, if the actor may see it, and its final decision. */
+  /** The notice, if it is for the actor's MASH to assess, and its final decision. */
   private async decidedNotice(tx: Tx, ctx: Context, noticeId: string) {
     const [row] = await tx
       .select({ notice, decision: noticeDecision })
@@ -39,9 +39,24 @@ export class StrategyDiscussionsService {
         noticeDecision,
         and(eq(noticeDecision.noticeId, notice.id), isNull(noticeDecision.supersededAt)),
       )
-      .where(and(eq(notice.id, noticeId), noticeVisibleTo(ctx)));
+      .where(and(eq(notice.id, noticeId), noticeVisibleTo(ctx), inMashAreaOf(ctx, notice.areaAuthorityCode)));
     if (!row) throw new NotFoundError();
     return row;
+  }
+
+  /** Refuses, as not found, a discussion the actor may not record: checked before the form is read. */
+  async mayRecord(ctx: Context, id: string): Promise<void> {
+    requirePermission(ctx, 'notice:triage');
+    await this.withTransaction(async (tx) => {
+      const { mayRecord } = await this.visibleDiscussion(tx, ctx, id);
+      if (!mayRecord) throw new NotFoundError();
+    });
+  }
+
+  /** Refuses, as not found, a notice that is not for the actor's MASH: only the MASH schedules its discussions. */
+  async mayTriage(ctx: Context, noticeId: string): Promise<void> {
+    requirePermission(ctx, 'notice:triage');
+    await this.withTransaction((tx) => this.decidedNotice(tx, ctx, noticeId));
   }
 
   /** A discussion the actor may see: through its notice, or because their agency is invited. */
@@ -50,7 +65,7 @@ export class StrategyDiscussionsService {
     const [row] = await tx.select().from(strategyDiscussion).where(eq(strategyDiscussion.id, id));
     if (!row) throw new NotFoundError();
     const [viaNotice] = await tx
-      .select({ id: notice.id, childId: notice.childId })
+      .select({ id: notice.id, childId: notice.childId, inMash: inMashAreaOf(ctx, notice.areaAuthorityCode) })
       .from(notice)
       .where(and(eq(notice.id, row.noticeId), noticeVisibleTo(ctx)));
     const [invited] = await tx
@@ -60,7 +75,8 @@ export class StrategyDiscussionsService {
     if (!viaNotice && !invited) throw new NotFoundError();
     const [n] = await tx.select().from(notice).where(eq(notice.id, row.noticeId));
     if (!n) throw new NotFoundError();
-    return { discussion: row, notice: n, mayRecord: Boolean(viaNotice) };
+    // Those who follow the notice may read the discussion; only the MASH of its area records it.
+    return { discussion: row, notice: n, mayRecord: Boolean(viaNotice?.inMash) };
   }
 
   /** Schedules the discussion a final decision called for, inviting several agencies. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { hasPermission, requirePermission } from '../../platform/access/guard';
 import { child, childAccess } from '../../platform/access/tables';
-import { findLocalAuthority } from '../../platform/agencies/reference-data';
+import { findLocalAuthority, localAuthorities } from '../../platform/agencies/reference-data';
 import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import { appUser } from '../../platform/auth/tables';
@@ -72,6 +72,25 @@ const kindOrder: AgendaKind[] = [
 ];
 
 /**
+ * The areas whose subgroup the actor runs: every area for the hub administrator, otherwise the
+ * area of their agency (a force's, every area it covers). A subgroup is its area's (DESIGN §4).
+ */
+function managedAreas(ctx: Context): string[] | 'all' {
+  if (!ctx.actor || !hasPermission(ctx, 'subgroup:manage')) return [];
+  if (hasPermission(ctx, 'agency:manage-all')) return 'all';
+  const { localAuthorityCode, policeForceCode, agencyType } = ctx.actor;
+  if (agencyType === 'police_force' && policeForceCode) {
+    return localAuthorities.filter((a) => a.policeForceCode === policeForceCode).map((a) => a.code);
+  }
+  return localAuthorityCode ? [localAuthorityCode] : [];
+}
+
+function managesArea(ctx: Context, authorityCode: string): boolean {
+  const areas = managedAreas(ctx);
+  return areas === 'all' || areas.includes(authorityCode);
+}
+
+/**
  * The multi-agency CSE and missing subgroup of an area: a named lead, members from several
  * agencies, meetings with an agenda built from what the hub flags, minutes and actions. Members see
  * the children on a meeting's agenda for the meeting's purpose, and no one else's access changes.
@@ -96,7 +115,7 @@ export class SubgroupService {
     if (!ctx.actor) throw new NotFoundError();
     const [row] = await tx.select().from(subgroup).where(eq(subgroup.id, id));
     if (!row) throw new NotFoundError();
-    if (hasPermission(ctx, 'subgroup:manage') || (await this.isMember(tx, id, ctx.actor.userId))) return row;
+    if (managesArea(ctx, row.authorityCode) || (await this.isMember(tx, id, ctx.actor.userId))) return row;
     throw new NotFoundError();
   }
 
@@ -117,6 +136,9 @@ export class SubgroupService {
   async create(ctx: Context, raw: z.input<typeof newSubgroup>): Promise<string> {
     requirePermission(ctx, 'subgroup:manage');
     const input = newSubgroup.parse(raw);
+    if (!managesArea(ctx, input.authorityCode)) {
+      throw new ValidationError([{ field: 'authorityCode', message: 'Choose the area you work in' }]);
+    }
     return this.withTransaction(async (tx) => {
       const lead = await this.userByEmail(tx, input.leadEmail, 'leadEmail');
       const [existing] = await tx
@@ -140,7 +162,7 @@ export class SubgroupService {
   async list(ctx: Context) {
     if (!ctx.actor) throw new NotFoundError();
     const me = ctx.actor.userId;
-    const all = hasPermission(ctx, 'subgroup:manage');
+    const areas = managedAreas(ctx);
     return this.withTransaction((tx) =>
       tx
         .select({
@@ -152,9 +174,9 @@ export class SubgroupService {
         .from(subgroup)
         .innerJoin(appUser, eq(appUser.id, subgroup.leadUserId))
         .where(
-          all
+          areas === 'all'
             ? sql`true`
-            : sql`exists (select 1 from ${subgroupMember} m where m.subgroup_id = ${subgroup.id} and m.user_id = ${me} and m.left_at is null)`,
+            : sql`(${areas.length ? inArray(subgroup.authorityCode, areas) : sql`false`} or exists (select 1 from ${subgroupMember} m where m.subgroup_id = ${subgroup.id} and m.user_id = ${me} and m.left_at is null))`,
         )
         .orderBy(asc(subgroup.name)),
     );

@@ -67,14 +67,21 @@ afterAll(async () => {
 });
 
 describe('the subgroup', () => {
-  it('needs a named lead who is a user, and one subgroup per area', async () => {
+  it('needs a named lead who is a user, and one subgroup per area, of the chair’s own area', async () => {
     await expect(
       t.services.subgroups.create(chair, {
-        authorityCode: 'E06000065',
+        authorityCode: 'E08000035',
         name: 'North',
         leadEmail: 'nobody@lantern.invalid',
       }),
     ).rejects.toMatchObject({ fieldErrors: [{ field: 'leadEmail' }] });
+    await expect(
+      t.services.subgroups.create(chair, {
+        authorityCode: 'E06000065',
+        name: 'North',
+        leadEmail: 'chair@lantern.invalid',
+      }),
+    ).rejects.toMatchObject({ fieldErrors: [{ field: 'authorityCode' }] });
     await expect(
       t.services.subgroups.create(chair, {
         authorityCode: 'E08000035',
