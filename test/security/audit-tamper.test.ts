@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { asc, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import {
   sealAuditLog,
   verifyAuditLog,
 } from '../../src/platform/audit/audit';
-import { auditEvent } from '../../src/platform/audit/tables';
+import { auditEvent, auditSeal } from '../../src/platform/audit/tables';
 import type { Context } from '../../src/platform/context';
 import type { Tx } from '../../src/platform/db/client';
 import { buildTestApp, type TestApp } from '../support/app';
@@ -25,6 +25,8 @@ import { databaseKind } from '../support/db';
 
 let t: TestApp;
 let chain: { seq: number; chainPos: number }[] = [];
+/** The chain positions of the heads the sealer recorded, in order. */
+let heads: number[] = [];
 
 class Rollback extends Error {}
 
@@ -71,6 +73,11 @@ beforeAll(async () => {
         .orderBy(asc(auditEvent.chainPos)),
     )
   ).map((r) => ({ seq: r.seq, chainPos: r.chainPos ?? 0 }));
+  heads = (
+    await t.services.withTransaction((tx) =>
+      tx.select({ chainPos: auditSeal.chainPos }).from(auditSeal).orderBy(asc(auditSeal.chainPos)),
+    )
+  ).map((h) => h.chainPos);
 }, 120_000);
 
 afterAll(async () => {
@@ -93,7 +100,8 @@ type Tampering =
   | { kind: 'update'; pos: number; column: string; change: string | number }
   | { kind: 'delete'; pos: number }
   | { kind: 'reorder'; how: 'swap positions' | 'swap contents'; a: number; b: number }
-  | { kind: 'truncate'; rows: number };
+  | { kind: 'truncate'; rows: number }
+  | { kind: 'rehash'; pos: number; suffix: string };
 
 const position = () => fc.integer({ min: 1, max: chain.length });
 
@@ -213,6 +221,56 @@ async function tamper(tx: Tx, tampering: Tampering): Promise<number> {
     case 'truncate':
       await tx.execute(sql`delete from audit_event where chain_pos > ${n - tampering.rows}`);
       return n - tampering.rows + 1;
+    case 'rehash': {
+      // One row rewritten and every link after it hashed afresh, by someone who knows how: the
+      // chain holds link by link, and only the heads recorded at sealing show the change.
+      const rows = await tx
+        .select()
+        .from(auditEvent)
+        .where(sql`${auditEvent.chainPos} >= ${tampering.pos}`)
+        .orderBy(asc(auditEvent.chainPos));
+      let prev = rows[0]?.prevHash ?? '';
+      const seqs: number[] = [];
+      const prevs: string[] = [];
+      const hashes: string[] = [];
+      for (const [i, row] of rows.entries()) {
+        const action = i === 0 ? `${row.action}${tampering.suffix}` : row.action;
+        const hash = createHash('sha256')
+          .update(
+            JSON.stringify([
+              row.chainPos,
+              prev,
+              row.seq,
+              row.id,
+              row.occurredAt.toISOString(),
+              row.actorUserId,
+              row.actorAgencyId,
+              row.actorCredentialId,
+              action,
+              row.subjectType,
+              row.subjectId,
+              row.childId,
+              row.reasonId,
+              row.requestId,
+            ]),
+          )
+          .digest('hex');
+        seqs.push(row.seq);
+        prevs.push(prev);
+        hashes.push(hash);
+        prev = hash;
+      }
+      await tx.execute(
+        sql`update audit_event set action = action || ${tampering.suffix} where seq = ${seqs[0]}`,
+      );
+      await tx.execute(sql`
+        update audit_event a set prev_hash = v.prev, hash = v.hash
+          from unnest(${`{${seqs.join(',')}}`}::bigint[], ${`{${prevs.join(',')}}`}::text[],
+                      ${`{${hashes.join(',')}}`}::text[]) as v(seq, prev, hash)
+         where a.seq = v.seq`);
+      // The first recorded head at or after the rewritten row.
+      return heads.find((h) => h >= tampering.pos) ?? 0;
+    }
   }
 }
 
@@ -220,7 +278,7 @@ describe(`audit tamper evidence (${databaseKind()})`, () => {
   it('detects every update, deletion, reordering and cut tail, at the first broken link', async () => {
     expect((await verifyAuditLog(t.services.withTransaction)).ok).toBe(true);
     const n = chain.length;
-    const counts = { update: 0, delete: 0, reorder: 0, truncate: 0 };
+    const counts = { update: 0, delete: 0, reorder: 0, truncate: 0, rehash: 0 };
     let detected = 0;
     const missed: string[] = [];
     const trial = async (tampering: Tampering) => {
@@ -252,11 +310,19 @@ describe(`audit tamper evidence (${databaseKind()})`, () => {
       fc.integer({ min: 1, max: Math.min(n - 1, 120) }).map((rows) => ({ kind: 'truncate' as const, rows })),
       40,
     );
+    await property(
+      fc.record({
+        kind: fc.constant('rehash' as const),
+        pos: position(),
+        suffix: fc.constantFrom('.rewritten', '!', ' '),
+      }),
+      20,
+    );
     // Every trial was rolled back: the chain is whole again.
     expect(await verifyAuditLog(t.services.withTransaction)).toMatchObject({ ok: true, sealed: n });
-    const total = counts.update + counts.delete + counts.reorder + counts.truncate;
+    const total = counts.update + counts.delete + counts.reorder + counts.truncate + counts.rehash;
     console.log(
-      `Audit tamper: ${total} tamperings (update ${counts.update}, delete ${counts.delete}, reorder ${counts.reorder}, truncate ${counts.truncate}): ${detected} detected, on a chain of ${n} rows`,
+      `Audit tamper: ${total} tamperings (update ${counts.update}, delete ${counts.delete}, reorder ${counts.reorder}, truncate ${counts.truncate}, rewrite and rehash ${counts.rehash}): ${detected} detected, on a chain of ${n} rows`,
     );
     expect(missed).toEqual([]);
     expect(detected).toBe(total);
