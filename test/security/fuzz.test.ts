@@ -881,4 +881,15 @@ describe('the weaknesses the fuzzing found stay fixed', () => {
       expect(res.body).toContain('govuk-error-summary');
     }
   });
+
+  it('answers a team for an agency that does not exist with the not-found page', async () => {
+    const route = { method: 'POST', url: '/admin/agencies/:id/teams', access: 'agency:manage-own' } as const;
+    const browser = await browserFor(route, 'hub.admin@lantern.invalid');
+    const teams = async () => Number(await one('select count(*) as v from team'));
+    const before = await teams();
+    const res = await browser.post(`/admin/agencies/${randomUUID()}/teams`, { name: 'Probe team' });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain(NOT_FOUND_PAGE);
+    expect(await teams()).toBe(before);
+  });
 });

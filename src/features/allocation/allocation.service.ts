@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { childVisibleTo } from '../../platform/access/child-access';
 import { requirePermission } from '../../platform/access/guard';
 import { child } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
 import { recordAudit } from '../../platform/audit/audit';
 import { appUser } from '../../platform/auth/tables';
 import type { Context } from '../../platform/context';
@@ -126,6 +127,9 @@ export class AllocationService {
     if (!this.canManageTeams(ctx, agencyId)) throw new NotFoundError();
     const { name } = teamInput.parse(raw);
     return this.withTransaction(async (tx) => {
+      // A hub administrator may name any agency: one that does not exist is missing, not a server error.
+      const [owner] = await tx.select({ id: agency.id }).from(agency).where(eq(agency.id, agencyId));
+      if (!owner) throw new NotFoundError();
       const [clash] = await tx
         .select({ id: team.id })
         .from(team)
