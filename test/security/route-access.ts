@@ -361,7 +361,7 @@ export const routeAccess: Group[] = [
     routes: ['GET /children/:id/correct', 'POST /children/:id/correct'],
   },
   {
-    what: 'the decision at 18, the subject access export and care episodes: children’s services',
+    what: 'the decision at 18, the subject access export, care episodes and placements: children’s services',
     record: 'child',
     roles: childrensServices,
     routes: [
@@ -658,7 +658,7 @@ export const routeAccess: Group[] = [
     ],
   },
   {
-    what: 'thresholds and deadlines of an area (own agency: the user’s area)',
+    what: 'the list of areas’ thresholds and deadlines',
     record: 'none',
     roles: [hubAdmin],
     routes: ['GET /admin/thresholds'],
