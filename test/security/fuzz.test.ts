@@ -892,4 +892,12 @@ describe('the weaknesses the fuzzing found stay fixed', () => {
     expect(res.body).toContain(NOT_FOUND_PAGE);
     expect(await teams()).toBe(before);
   });
+
+  it('answers other names sent as two fields on the new-child form with the form, not a server error', async () => {
+    const route = { method: 'POST', url: '/children/new', access: 'child:create' } as const;
+    const browser = await browserFor(route, userFor(route));
+    const res = await browser.post('/children/new', { givenName: '', aliases: ['Probe Alias', 'Other'] });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('govuk-error-summary');
+  });
 });

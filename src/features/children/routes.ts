@@ -45,7 +45,10 @@ function fromForm(form: Form): { input: NewChild; errors: { field: string; messa
   });
   if (!dob.success)
     errors.push({ field: 'dob-day', message: dob.error.issues[0]?.message ?? 'Enter a real date' });
-  const aliases = (form.aliases ?? '')
+  // A field sent more than once arrives as a list: its lines are read together.
+  const aliases = ([] as string[])
+    .concat(form.aliases ?? [])
+    .join('\n')
     .split(/\r?\n/)
     .map((line) => line.trim().split(/\s+/).filter(Boolean))
     .filter((parts) => parts.length > 0)
