@@ -45,7 +45,13 @@ export interface Profile {
   details: typeof childProfile.$inferSelect | null;
   entries: Record<ProfileEntryKind, ProfileEntryView[]>;
   photo: { id: string; width: number; height: number; uploadedAt: Date } | null;
+  /** False when the user's role may not see health details: they are then left out. */
+  healthShown: boolean;
 }
+
+/** Fields that only roles with `health:view` see (DESIGN §5: health details need their own permission). */
+export const healthFields = ['healthNeeds', 'medication'] as const;
+const maySeeHealth = (ctx: Context) => ctx.permissions.has('health:view');
 
 /** Philomena profiles: a child's description, needs, contacts and photo, kept ready for police. */
 export class ProfilesService {
@@ -101,7 +107,9 @@ export class ProfilesService {
       });
       const entries: Profile['entries'] = { phone: [], social_media: [], associate: [], place: [] };
       for (const r of rows) entries[r.kind].push(r);
-      return { child: found, aliases, details: details ?? null, entries, photo: photo ?? null };
+      const healthShown = maySeeHealth(ctx);
+      const shown = details && !healthShown ? { ...details, healthNeeds: null, medication: null } : details;
+      return { child: found, aliases, details: shown ?? null, entries, photo: photo ?? null, healthShown };
     });
   }
 
@@ -119,6 +127,8 @@ export class ProfilesService {
     await this.withTransaction(async (tx) => {
       await this.visibleChild(tx, ctx, childId);
       const [before] = await tx.select().from(childProfile).where(eq(childProfile.childId, childId));
+      // Someone who may not see health details cannot change or clear them either.
+      if (!maySeeHealth(ctx)) for (const f of healthFields) d[f] = before?.[f] ?? undefined;
       const changed = profileFields.filter((f) => (before?.[f] ?? null) !== (d[f] ?? null));
       if (changed.length === 0) return;
       const values = {
@@ -165,11 +175,14 @@ export class ProfilesService {
         .where(eq(childProfileChange.childId, childId));
       // Newest save first; within a save, in the order of the form.
       const place = (field: string) => profileFields.indexOf(field as (typeof profileFields)[number]);
-      return rows.sort(
-        (a, b) =>
-          b.change.changedAt.getTime() - a.change.changedAt.getTime() ||
-          place(a.change.field) - place(b.change.field),
-      );
+      const hidden: readonly string[] = maySeeHealth(ctx) ? [] : healthFields;
+      return rows
+        .filter((r) => !hidden.includes(r.change.field))
+        .sort(
+          (a, b) =>
+            b.change.changedAt.getTime() - a.change.changedAt.getTime() ||
+            place(a.change.field) - place(b.change.field),
+        );
     });
   }
 

@@ -5,6 +5,8 @@ import { contextFor } from '../../../test/support/contexts';
 import { normalised } from '../../../test/support/html';
 import { jpegWithMetadata, SECRET } from '../../../test/support/images';
 import { startPostcodePeer } from '../../../test/support/postcode-peer';
+import { childAccess } from '../../platform/access/tables';
+import { agency } from '../../platform/agencies/tables';
 import { auditEvent } from '../../platform/audit/tables';
 import { location } from '../locations/tables';
 import { childPhoto, childProfileEntry } from './tables';
@@ -281,5 +283,55 @@ describe('access', () => {
     await b.get('/');
     const post = await b.post(`/children/${childId}/profile/details`, { height: 'x' });
     expect(post.statusCode).toBe(404);
+  });
+});
+
+describe('health details', () => {
+  it('are left out of the profile, the sheet and the history for a role without health:view', async () => {
+    const [voluntary] = await t.services.withTransaction((tx) =>
+      tx.select({ id: agency.id }).from(agency).where(eq(agency.name, 'Safe Return Project')),
+    );
+    await t.services.withTransaction((tx) =>
+      tx.insert(childAccess).values({
+        childId,
+        agencyId: voluntary?.id ?? '',
+        basis: 'share',
+        validFrom: t.clock.now(),
+      }),
+    );
+    const worker = await signedIn('return.worker@lantern.invalid');
+    for (const url of [`/children/${childId}/profile`, `/children/${childId}/profile/print`]) {
+      const page = await worker.get(url);
+      expect(page.statusCode, url).toBe(200);
+      expect(normalised(page.body), url).toContain('Dark brown, shoulder length');
+      expect(page.body, url).not.toContain('Salbutamol');
+      expect(page.body, url).not.toContain('Asthma');
+    }
+    // Those whose role includes health see them.
+    const practitionerPage = await (await signedIn()).get(`/children/${childId}/profile/print`);
+    expect(practitionerPage.body).toContain('Salbutamol inhaler, carries it');
+  });
+
+  it('cannot be changed or cleared by a role without health:view', async () => {
+    const full = await contextFor(t, practitioner);
+    const without = {
+      ...full,
+      permissions: new Set([...full.permissions].filter((p) => p !== 'health:view')),
+    };
+    const before = await t.services.profiles.get(without, childId);
+    expect(before.healthShown).toBe(false);
+    expect(before.details?.medication).toBeNull();
+    expect((await t.services.profiles.changes(without, childId)).map((c) => c.change.field)).not.toContain(
+      'medication',
+    );
+    // Saving the form they see (without the health fields) leaves the health fields as they were.
+    await t.services.profiles.update(without, childId, {
+      height: '161 cm',
+      hair: 'Dark brown, shoulder length',
+    });
+    const after = await t.services.profiles.get(full, childId);
+    expect(after.details?.height).toBe('161 cm');
+    expect(after.details?.medication).toBe('Salbutamol inhaler, carries it');
+    expect(after.details?.healthNeeds).toBe('Asthma');
   });
 });

@@ -47,6 +47,7 @@ export function registerProfileRoutes(web: FastifyInstance, services: Services):
       photo: p.photo,
       descriptionRows: descriptionRows(p),
       healthRows: healthRows(p),
+      healthShown: p.healthShown,
       moneyRows: moneyRows(p),
       lists: Object.entries(entryKinds).map(([slug, k]) => ({
         slug,
@@ -80,6 +81,7 @@ export function registerProfileRoutes(web: FastifyInstance, services: Services):
         summaryRows: childSummaryRows({ ...p.child, aliases: p.aliases }, now).slice(1),
         descriptionRows: descriptionRows(p),
         healthRows: healthRows(p),
+        healthShown: p.healthShown,
         moneyRows: moneyRows(p),
         lists: Object.values(entryKinds).map((k) => ({
           heading: k.heading,
@@ -124,6 +126,7 @@ export function registerProfileRoutes(web: FastifyInstance, services: Services):
       backLink: `/children/${id}/profile`,
       child: p.child,
       values: values ?? current,
+      healthShown: p.healthShown,
       ...errors,
     });
   };
