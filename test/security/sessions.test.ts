@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiToken, appUser, session } from '../../src/platform/auth/tables';
 import { hashToken } from '../../src/platform/auth/tokens';
-import { currentTotp } from '../../src/platform/auth/totp';
+import { currentTotp, newTotpSecret } from '../../src/platform/auth/totp';
 import { SESSION_COOKIE } from '../../src/platform/http/web';
 import { Browser, buildTestApp, DEMO_PASSWORD, type TestApp } from '../support/app';
 import { contextFor } from '../support/contexts';
@@ -136,6 +136,39 @@ const cases: Case[] = [
       expect(page.body).toContain('health@lantern.invalid');
       return {
         ended: [{ what: 'the session left in the browser', works: await sessionWorks(earlier) }],
+        kept: [{ what: 'issued id', works: await sessionWorks(issued) }],
+      };
+    },
+  },
+  {
+    kind: 'fixation',
+    name: 'a session part-way through sign-in, planted before the second factor, is replaced when the code is given',
+    async run() {
+      // Someone who knows the password but not the second factor plants their half-signed-in id.
+      const email = 'neighbour.police@lantern.invalid';
+      const secret = newTotpSecret();
+      await t.services.withTransaction((tx) =>
+        tx
+          .update(appUser)
+          .set({ totpSecret: secret, totpEnabledAt: t.clock.now() })
+          .where(eq(appUser.email, email)),
+      );
+      const attacker = new Browser(t.app);
+      const half = await attacker.signIn(email);
+      expect(half.headers.location).toBe('/sign-in/second-factor');
+      const planted = attacker.cookie(SESSION_COOKIE) ?? '';
+      const victim = new Browser(t.app);
+      victim.setCookie(SESSION_COOKIE, planted);
+      expect((await victim.get('/sign-in/second-factor')).statusCode).toBe(200);
+      const done = await victim.post('/sign-in/second-factor', { code: await currentTotp(secret, t.clock) });
+      expect(done.headers.location).toBe('/');
+      const issued = victim.cookie(SESSION_COOKIE) ?? '';
+      expect(issued).not.toBe(planted);
+      return {
+        ended: [
+          { what: 'planted id', works: await sessionWorks(planted) },
+          { what: 'planted id in the browser that planted it', works: await browserWorks(attacker) },
+        ],
         kept: [{ what: 'issued id', works: await sessionWorks(issued) }],
       };
     },

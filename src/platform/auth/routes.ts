@@ -106,6 +106,8 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return page(formErrors([{ field: 'code', message: lockedMessage(result.until) }]), 429);
       }
+      reply.setCookie(SESSION_COOKIE, result.token, cookieOptions);
+      reply.clearCookie(CSRF_COOKIE, { path: '/' });
       return afterStep(reply, result.pendingStep);
     },
   );

@@ -147,13 +147,15 @@ export class SignInService {
       }
       await clearFailures(tx, key);
       const next = this.nextStepAfterSecondFactor(session.user.mustChangePassword);
-      await setPendingStep(tx, session.tokenHash, next);
+      // A new session id once the code is given: an id someone knew or planted before is worth nothing.
+      await endSession(tx, session.tokenHash, this.clock);
+      const token = await createSession(tx, session.user.id, next, this.clock);
       await recordAudit(tx, ctx, {
         action: 'auth.second-factor',
         subjectType: 'user',
         subjectId: session.user.id,
       });
-      return { kind: 'signed-in', token: '', pendingStep: next };
+      return { kind: 'signed-in', token, pendingStep: next };
     });
   }
 
