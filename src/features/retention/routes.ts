@@ -89,11 +89,13 @@ export function registerRetentionRoutes(web: FastifyInstance, services: Services
           ? {
               ...(list.page > 1 ? { previous: { href: href(list.page - 1) } } : {}),
               ...(list.page < list.pages ? { next: { href: href(list.page + 1) } } : {}),
-              items: Array.from({ length: list.pages }, (_, i) => ({
-                number: i + 1,
-                href: href(i + 1),
-                current: i + 1 === list.page,
-              })),
+              // The first, the last and two either side of this one, with an ellipsis between.
+              items: Array.from({ length: list.pages }, (_, i) => i + 1)
+                .filter((p) => p === 1 || p === list.pages || Math.abs(p - list.page) <= 2)
+                .flatMap((p, i, shown) => [
+                  ...(i > 0 && p - (shown[i - 1] ?? p) > 1 ? [{ ellipsis: true }] : []),
+                  { number: p, href: href(p), current: p === list.page },
+                ]),
             }
           : null,
     });
