@@ -69,6 +69,7 @@ import { registerIdempotency } from './platform/http/idempotency';
 import { registerPageRoutes } from './platform/http/pages.routes';
 import { sendProblem } from './platform/http/problem';
 import { postgresRateLimitStore } from './platform/http/rate-limit';
+import { auditRefusal } from './platform/http/refusals';
 import { refuseUnstorableText } from './platform/http/text-input';
 import { CSRF_COOKIE, loadWebSession, renderPage } from './platform/http/web';
 import { formatDate, formatDateTime } from './platform/views/filters';
@@ -256,7 +257,10 @@ export async function createApp(services: Services, options: AppOptions = {}): P
         const step = request.session?.pendingStep;
         return reply.redirect(step ? pendingStepPaths[step] : '/sign-in', 303);
       }
-      if (error instanceof NotFoundError) return reply.code(404).render('pages/not-found.njk');
+      if (error instanceof NotFoundError) {
+        await auditRefusal(services.withTransaction, request);
+        return reply.code(404).render('pages/not-found.njk');
+      }
       if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
         return reply.code(403).render('pages/forbidden.njk');
       }
@@ -344,7 +348,10 @@ export async function createApp(services: Services, options: AppOptions = {}): P
           reply.header('www-authenticate', 'Bearer');
           return sendProblem(reply, 401, { detail: 'A valid bearer token is required' });
         }
-        if (error instanceof NotFoundError) return sendProblem(reply, 404);
+        if (error instanceof NotFoundError) {
+          await auditRefusal(services.withTransaction, request);
+          return sendProblem(reply, 404);
+        }
         if (error instanceof ValidationError) {
           return sendProblem(reply, 400, { detail: error.message, errors: error.fieldErrors });
         }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, buildTestApp, type TestApp } from '../../../test/support/app';
 import { normalised } from '../../../test/support/html';
+import { auditEvent } from '../audit/tables';
 import { appUser } from '../auth/tables';
 
 let t: TestApp;
@@ -57,5 +58,37 @@ describe('forbidden looks exactly like missing', () => {
       tx.select().from(appUser).where(eq(appUser.id, target)),
     );
     expect(row?.disabledAt).toBeNull();
+  });
+});
+
+describe('refusals are audited', () => {
+  it('logs a refused record and a missing one alike, with the route and the id', async () => {
+    const browser = new Browser(t.app);
+    await browser.signIn('agency.admin@lantern.invalid');
+    const actor = await userId('agency.admin@lantern.invalid');
+    const otherAgency = await userId('social.mash@lantern.invalid');
+    const missing = randomUUID();
+    const [last] = await t.services.withTransaction((tx) =>
+      tx.select({ seq: max(auditEvent.seq) }).from(auditEvent),
+    );
+    expect((await browser.get(`/admin/users/${otherAgency}`)).statusCode).toBe(404);
+    expect((await browser.get(`/admin/users/${missing}`)).statusCode).toBe(404);
+    const refused = await t.services.withTransaction((tx) =>
+      tx
+        .select({ type: auditEvent.subjectType, id: auditEvent.subjectId })
+        .from(auditEvent)
+        .where(
+          and(
+            eq(auditEvent.action, 'access.refused'),
+            eq(auditEvent.actorUserId, actor),
+            gt(auditEvent.seq, last?.seq ?? 0),
+          ),
+        )
+        .orderBy(auditEvent.seq),
+    );
+    expect(refused).toEqual([
+      { type: 'GET /admin/users/:id', id: otherAgency },
+      { type: 'GET /admin/users/:id', id: missing },
+    ]);
   });
 });
