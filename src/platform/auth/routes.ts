@@ -6,7 +6,7 @@ import { CSRF_COOKIE, SESSION_COOKIE } from '../http/web';
 import type { PlatformServices as Services } from '../services';
 import { changePasswordSchema, secondFactorSchema, signInSchema } from './schemas';
 import type { PendingStep } from './sessions';
-import { totpUri } from './totp';
+import { isTotpSecret, totpUri } from './totp';
 
 const stepPaths: Record<PendingStep, string> = {
   'second-factor': '/sign-in/second-factor',
@@ -112,13 +112,21 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
     },
   );
 
-  const enrolPage = async (request: FastifyRequest, reply: FastifyReply, errors = {}, status = 200) => {
+  const enrolPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors = {},
+    status = 200,
+    shown: string | null = null,
+  ) => {
     const session = request.session;
     if (!session) return reply.redirect('/sign-in', 303);
-    const secret = await services.signIn.beginEnrolment(session, request.id);
+    // After a wrong code the same secret is shown again: the app may already hold it.
+    const secret = shown ?? (await services.signIn.beginEnrolment(session, request.id));
     return reply.code(status).render('auth/set-up-second-factor.njk', {
       pageTitle: 'Set up your second factor',
-      secret: secret.replace(/(.{4})/g, '$1 ').trim(),
+      secret,
+      secretShown: secret.replace(/(.{4})/g, '$1 ').trim(),
       uri: totpUri(secret, session.user.email),
       formAction: request.url.split('?')[0],
       ...errors,
@@ -127,9 +135,21 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
   const enrolSubmit = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = request.session;
     if (!session) return reply.redirect('/sign-in', 303);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const posted = typeof body.secret === 'string' && isTotpSecret(body.secret) ? body.secret : null;
     const parsed = secondFactorSchema.safeParse(request.body);
-    if (!parsed.success) return enrolPage(request, reply, formErrors(fieldErrorsOf(parsed.error)), 400);
-    const ok = await services.signIn.confirmEnrolment(session, parsed.data.code, request.id);
+    if (!parsed.success || !posted) {
+      const errors = parsed.success
+        ? [
+            {
+              field: 'code',
+              message: 'The key has changed. Add the key shown now to your app and enter its code',
+            },
+          ]
+        : fieldErrorsOf(parsed.error);
+      return enrolPage(request, reply, formErrors(errors), 400, posted);
+    }
+    const ok = await services.signIn.confirmEnrolment(session, posted, parsed.data.code, request.id);
     if (!ok) {
       return enrolPage(
         request,
@@ -138,6 +158,7 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
           { field: 'code', message: 'The code is not correct. Enter the code your app shows now' },
         ]),
         400,
+        posted,
       );
     }
     if (session.pendingStep === 'enrol-second-factor')

@@ -13,7 +13,7 @@ import {
   setPendingStep,
 } from './sessions';
 import { clearFailures, lockedUntil, recordFailure } from './throttle';
-import { checkTotp, newTotpSecret } from './totp';
+import { checkTotp, isTotpSecret, newTotpSecret } from './totp';
 import * as repo from './users.repository';
 
 export type SignInResult =
@@ -159,26 +159,31 @@ export class SignInService {
     });
   }
 
-  /** Starts enrolment: a fresh secret, not yet in force until a code from it is given. */
+  /**
+   * Starts enrolment: a fresh secret, shown to the user and sent back with the first code. Nothing is
+   * stored until that code proves the app holds it, so a factor in use stays in force meanwhile and
+   * opening the page (a link someone else sent) changes nothing.
+   */
   async beginEnrolment(session: ResolvedSession, requestId: string): Promise<string> {
-    if (session.user.totpSecret && !session.user.totpEnabled) return session.user.totpSecret;
-    const secret = newTotpSecret();
-    await this.withTransaction(async (tx) => {
-      await repo.updateUser(tx, session.user.id, { totpSecret: secret, totpEnabledAt: null });
-      await recordAudit(tx, contextOf(session, requestId, this.clock), {
+    await this.withTransaction((tx) =>
+      recordAudit(tx, contextOf(session, requestId, this.clock), {
         action: 'auth.second-factor-enrol-start',
         subjectType: 'user',
         subjectId: session.user.id,
-      });
-    });
-    return secret;
+      }),
+    );
+    return newTotpSecret();
   }
 
-  async confirmEnrolment(session: ResolvedSession, code: string, requestId: string): Promise<boolean> {
-    const secret = session.user.totpSecret;
-    if (!secret || !(await checkTotp(secret, code, this.clock))) return false;
+  async confirmEnrolment(
+    session: ResolvedSession,
+    secret: string,
+    code: string,
+    requestId: string,
+  ): Promise<boolean> {
+    if (!isTotpSecret(secret) || !(await checkTotp(secret, code, this.clock))) return false;
     await this.withTransaction(async (tx) => {
-      await repo.updateUser(tx, session.user.id, { totpEnabledAt: this.clock.now() });
+      await repo.updateUser(tx, session.user.id, { totpSecret: secret, totpEnabledAt: this.clock.now() });
       // A new second factor ends every other session, in case one of them was the reason for it.
       await endSessionsOfUser(tx, session.user.id, this.clock, session.tokenHash);
       if (session.pendingStep === 'enrol-second-factor') {

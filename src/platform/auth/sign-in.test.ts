@@ -183,14 +183,16 @@ describe('second factor', () => {
     await browser.signIn('return.worker@lantern.invalid');
     const setUp = await browser.get('/account/second-factor');
     expect(setUp.statusCode).toBe(200);
-    const [user] = await t.services.withTransaction((tx) =>
-      tx.select().from(appUser).where(eq(appUser.email, 'return.worker@lantern.invalid')),
-    );
-    const secret = user?.totpSecret ?? '';
+    // The key shown on the page, as the user types it into the app.
+    const secret = /name="secret" value="([A-Z2-7]+)"/.exec(setUp.body)?.[1] ?? '';
     expect(secret).not.toBe('');
-    const wrong = await browser.post('/account/second-factor', { code: '000000' });
+    const wrong = await browser.post('/account/second-factor', { secret, code: '000000' });
     expect(wrong.statusCode).toBe(400);
-    const ok = await browser.post('/account/second-factor', { code: await currentTotp(secret, t.clock) });
+    expect(wrong.body).toContain(`value="${secret}"`);
+    const ok = await browser.post('/account/second-factor', {
+      secret,
+      code: await currentTotp(secret, t.clock),
+    });
     expect(ok.statusCode).toBe(303);
 
     const next = new Browser(t.app);
@@ -219,5 +221,43 @@ describe('second factor', () => {
     } finally {
       await prod.close();
     }
+  });
+});
+
+describe('replacing a second factor', () => {
+  it('keeps the factor in use until a code from the new one is given: opening the page changes nothing', async () => {
+    const email = 'missing.lead@lantern.invalid';
+    const browser = new Browser(t.app);
+    await browser.signIn(email);
+    const first = await browser.get('/account/second-factor');
+    const secret = /name="secret" value="([A-Z2-7]+)"/.exec(first.body)?.[1] ?? '';
+    expect(
+      (await browser.post('/account/second-factor', { secret, code: await currentTotp(secret, t.clock) }))
+        .statusCode,
+    ).toBe(303);
+    const stored = async () => {
+      const [u] = await t.services.withTransaction((tx) =>
+        tx.select().from(appUser).where(eq(appUser.email, email)),
+      );
+      return { secret: u?.totpSecret, enabled: u?.totpEnabledAt !== null };
+    };
+    expect(await stored()).toEqual({ secret, enabled: true });
+    // Opening the page again, as a link sent by someone else would make the browser do.
+    const again = await browser.get('/account/second-factor');
+    const offered = /name="secret" value="([A-Z2-7]+)"/.exec(again.body)?.[1] ?? '';
+    expect(offered).not.toBe(secret);
+    expect(await stored()).toEqual({ secret, enabled: true });
+    // A key that is not a key is refused, and nothing changes.
+    const forged = await browser.post('/account/second-factor', { secret: 'not a key', code: '123456' });
+    expect(forged.statusCode).toBe(400);
+    expect(await stored()).toEqual({ secret, enabled: true });
+    // The new factor takes over only once its code is given.
+    const page = await browser.get('/account/second-factor');
+    const next = /name="secret" value="([A-Z2-7]+)"/.exec(page.body)?.[1] ?? '';
+    expect(
+      (await browser.post('/account/second-factor', { secret: next, code: await currentTotp(next, t.clock) }))
+        .statusCode,
+    ).toBe(303);
+    expect(await stored()).toEqual({ secret: next, enabled: true });
   });
 });

@@ -5,6 +5,11 @@ export function newTotpSecret(): string {
   return generateSecret();
 }
 
+/** A secret as `newTotpSecret` makes them: base32, long enough. */
+export function isTotpSecret(value: string): boolean {
+  return /^[A-Z2-7]{16,128}$/.test(value);
+}
+
 export function totpUri(secret: string, email: string): string {
   return generateURI({ issuer: 'Lantern', label: email, secret });
 }
