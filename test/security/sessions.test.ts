@@ -264,6 +264,7 @@ const cases: Case[] = [
       const elsewhereToo = await signedIn(email);
       await changer.get('/account/password');
       const res = await changer.post('/account/password', {
+        currentPassword: DEMO_PASSWORD,
         password: 'a-new-long-passphrase-1',
         confirmPassword: 'a-new-long-passphrase-1',
       });

@@ -180,27 +180,51 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
   );
   web.post('/account/second-factor', { config: { access: 'signed-in' } }, enrolSubmit);
 
-  const passwordPage = (reply: FastifyReply, formAction: string, errors = {}, status = 200) =>
+  const passwordPage = (
+    reply: FastifyReply,
+    formAction: string,
+    askCurrent: boolean,
+    errors = {},
+    status = 200,
+  ) =>
     reply
       .code(status)
-      .render('auth/change-password.njk', { pageTitle: 'Choose a new password', formAction, ...errors });
+      .render('auth/change-password.njk', {
+        pageTitle: 'Choose a new password',
+        formAction,
+        askCurrent,
+        ...errors,
+      });
   const passwordSubmit = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = request.session;
     if (!session) return reply.redirect('/sign-in', 303);
     const formAction = request.url.split('?')[0] ?? '/';
+    // Right after a reset the temporary password was just given; otherwise the current one is asked.
+    const askCurrent = session.pendingStep !== 'change-password';
     const parsed = changePasswordSchema.safeParse(request.body);
-    if (!parsed.success) return passwordPage(reply, formAction, formErrors(fieldErrorsOf(parsed.error)), 400);
+    const errors = parsed.success ? [] : fieldErrorsOf(parsed.error);
+    if (askCurrent) {
+      const current = (request.body as Record<string, unknown> | undefined)?.currentPassword;
+      if (typeof current !== 'string' || current === '') {
+        errors.unshift({ field: 'currentPassword', message: 'Enter your current password' });
+      } else if (!(await services.signIn.currentPasswordIs(session, current))) {
+        errors.unshift({ field: 'currentPassword', message: 'Your current password is not correct' });
+      }
+    }
+    if (!parsed.success || errors.length > 0) {
+      return passwordPage(reply, formAction, askCurrent, formErrors(errors), 400);
+    }
     try {
       await services.signIn.changePassword(session, parsed.data.password, request.id);
     } catch (error) {
-      return passwordPage(reply, formAction, asFormErrors(error), 400);
+      return passwordPage(reply, formAction, askCurrent, asFormErrors(error), 400);
     }
     return reply.redirect(session.pendingStep === 'change-password' ? '/' : '/account?done=password', 303);
   };
   web.get(
     '/sign-in/change-password',
     { config: { access: { pendingStep: 'change-password' } } },
-    (request, reply) => passwordPage(reply, request.url),
+    (request, reply) => passwordPage(reply, request.url, false),
   );
   web.post(
     '/sign-in/change-password',
@@ -208,7 +232,7 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
     passwordSubmit,
   );
   web.get('/account/password', { config: { access: 'signed-in' } }, (request, reply) =>
-    passwordPage(reply, request.url),
+    passwordPage(reply, request.url, true),
   );
   web.post('/account/password', { config: { access: 'signed-in' } }, passwordSubmit);
 

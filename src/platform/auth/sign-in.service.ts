@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import type { Config } from '../../config';
 import { permissionsOf } from '../access/catalogue';
 import { recordAudit } from '../audit/audit';
@@ -12,6 +13,7 @@ import {
   type ResolvedSession,
   setPendingStep,
 } from './sessions';
+import { appUser } from './tables';
 import { clearFailures, lockedUntil, recordFailure } from './throttle';
 import { checkTotp, isTotpSecret, newTotpSecret } from './totp';
 import * as repo from './users.repository';
@@ -200,6 +202,18 @@ export class SignInService {
       });
     });
     return true;
+  }
+
+  /**
+   * Checks the password a signed-in user gives before changing it (ASVS V6.2.3): someone at an
+   * unattended, signed-in computer cannot take the account over. The step after a reset is exempt,
+   * as the temporary password was given moments before.
+   */
+  async currentPasswordIs(session: ResolvedSession, password: string): Promise<boolean> {
+    const [row] = await this.withTransaction((tx) =>
+      tx.select({ hash: appUser.passwordHash }).from(appUser).where(eq(appUser.id, session.user.id)),
+    );
+    return verifyPassword(row?.hash, password);
   }
 
   async changePassword(session: ResolvedSession, password: string, requestId: string): Promise<void> {

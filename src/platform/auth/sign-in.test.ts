@@ -261,3 +261,28 @@ describe('replacing a second factor', () => {
     expect(await stored()).toEqual({ secret: next, enabled: true });
   });
 });
+
+describe('changing one’s password', () => {
+  it('asks for the current password, and refuses a wrong one without changing anything', async () => {
+    const email = 'chair@lantern.invalid';
+    const browser = new Browser(t.app);
+    await browser.signIn(email);
+    const form = await browser.get('/account/password');
+    expect(form.body).toContain('name="currentPassword"');
+    const fresh = { password: 'another-long-passphrase-2', confirmPassword: 'another-long-passphrase-2' };
+    const missing = await browser.post('/account/password', fresh);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('govuk-error-summary');
+    expect(missing.body).toContain('Enter your current password');
+    const wrong = await browser.post('/account/password', { ...fresh, currentPassword: 'not-my-password' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('Your current password is not correct');
+    // The new password does not sign in yet.
+    expect((await new Browser(t.app).signIn(email, 'another-long-passphrase-2')).statusCode).toBe(401);
+    const right = await browser.post('/account/password', { ...fresh, currentPassword: DEMO_PASSWORD });
+    expect(right.statusCode).toBe(303);
+    const after = await new Browser(t.app).signIn(email, 'another-long-passphrase-2');
+    expect(after.statusCode).toBe(303);
+    expect(after.headers.location).not.toMatch(/sign-in/);
+  });
+});
