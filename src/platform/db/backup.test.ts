@@ -140,7 +140,8 @@ describe('lantern backup and lantern restore', () => {
       await restored?.close();
       await dropTarget();
     }
-  });
+    // Two command-line runs and a whole database each way: minutes on a busy machine.
+  }, 180_000);
 
   it('refuses a restore from a file that does not exist', async () => {
     const result = await runCli(
