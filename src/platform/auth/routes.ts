@@ -187,14 +187,12 @@ export function registerAuthRoutes(web: FastifyInstance, services: Services): vo
     errors = {},
     status = 200,
   ) =>
-    reply
-      .code(status)
-      .render('auth/change-password.njk', {
-        pageTitle: 'Choose a new password',
-        formAction,
-        askCurrent,
-        ...errors,
-      });
+    reply.code(status).render('auth/change-password.njk', {
+      pageTitle: 'Choose a new password',
+      formAction,
+      askCurrent,
+      ...errors,
+    });
   const passwordSubmit = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = request.session;
     if (!session) return reply.redirect('/sign-in', 303);
