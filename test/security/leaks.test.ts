@@ -103,7 +103,8 @@ function send(caller: Caller, url: string, api: boolean): Promise<LightMyRequest
 
 /**
  * What differs between two identical requests and says nothing about the data: the CSP nonce, the
- * CSRF token, and the request id. Nothing else is touched.
+ * CSRF token, the request id, and the fresh key the second-factor page offers on every visit.
+ * Nothing else is touched.
  */
 function perRequestBlanked(body: string): string {
   return body
@@ -111,7 +112,10 @@ function perRequestBlanked(body: string): string {
     .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
     .replace(/"requestId":"[^"]*"/g, '"requestId":""')
     .replace(/Request id:? ?[0-9a-zA-Z-]+/g, 'Request id')
-    .replace(/ · reference [0-9a-f-]{36} · /g, ' · reference · ');
+    .replace(/ · reference [0-9a-f-]{36} · /g, ' · reference · ')
+    .replace(/name="secret" value="[A-Z2-7]+"/g, 'name="secret" value=""')
+    .replace(/id="totp-secret"([^>]*)>[A-Z2-7 ]+</g, 'id="totp-secret"$1><')
+    .replace(/secret=[A-Z2-7]+/g, 'secret=');
 }
 
 const echoForms = (v: string) => [
