@@ -1,6 +1,7 @@
 // `npm run bench`: figures, never pass or fail. Against PostgreSQL (DATABASE_URL) at force and
 // national scale, with load from this process over loopback; then PGlite at demo scale.
 // Usage: npm run bench -- [--scale force] [--scale national] [--seconds 10] [--no-pglite]
+//   [--only audit|hotspots|networks|reports|load] (repeatable: only those parts at PostgreSQL scale)
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
     'no-pglite': { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
     out: { type: 'string', default: path.join(root, 'bench/results/latest.json') },
   },
 });
@@ -31,6 +33,12 @@ const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const scales = (args.scale ?? ['force', 'national']) as ('force' | 'national')[];
 const expectedChildren = { force: 15_000, national: 300_000 };
+const parts = ['audit', 'hotspots', 'networks', 'reports', 'load'] as const;
+const only = new Set(args.only ?? parts);
+for (const part of only) {
+  if (!(parts as readonly string[]).includes(part))
+    throw new Error(`--only takes one of ${parts.join(', ')}`);
+}
 
 interface Figure {
   name: string;
@@ -259,10 +267,15 @@ async function dataset(adminUrl: string, scale: 'force' | 'national'): Promise<s
 
 async function benchPostgres(adminUrl: string, scale: 'force' | 'national'): Promise<void> {
   const url = await dataset(adminUrl, scale);
-  results.runs.push({ label: `Audit chain, PostgreSQL, ${scale} scale`, figures: await benchAudit(url) });
-  results.runs.push({ label: `Hotspots, PostgreSQL, ${scale} scale`, figures: await benchHotspots(url) });
-  results.runs.push({ label: `Networks, PostgreSQL, ${scale} scale`, figures: await benchNetworks(url) });
-  if (scale === 'national') results.runs.push({ label: 'Annual report', figures: await benchReports(url) });
+  if (only.has('audit'))
+    results.runs.push({ label: `Audit chain, PostgreSQL, ${scale} scale`, figures: await benchAudit(url) });
+  if (only.has('hotspots'))
+    results.runs.push({ label: `Hotspots, PostgreSQL, ${scale} scale`, figures: await benchHotspots(url) });
+  if (only.has('networks'))
+    results.runs.push({ label: `Networks, PostgreSQL, ${scale} scale`, figures: await benchNetworks(url) });
+  if (scale === 'national' && only.has('reports'))
+    results.runs.push({ label: 'Annual report', figures: await benchReports(url) });
+  if (!only.has('load')) return;
   const db = new pg.Pool({ connectionString: url, max: connections });
   const one = async <T>(text: string, params: unknown[] = []) => (await db.query(text, params)).rows as T[];
   const [leeds] = await one<{ id: string }>(
