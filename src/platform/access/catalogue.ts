@@ -52,6 +52,16 @@ export const permissions = {
   'retention:review':
     'Review the records your agency holds that are due for review: keep them for another period or dispose of them',
   'retention:review-all': 'Review the records of every agency that are due for review',
+  'justice:view':
+    'See the justice cases of children you may see: crime references, statements, special measures and support through court',
+  'justice:record':
+    'Record justice cases: their status, the child’s statement, special measures, the supporter and contacts with the child and family',
+  'advocacy:record':
+    'Record the independent advocacy offered to a child for care reviews and placement planning meetings',
+  'training:view':
+    'See training records on the warning signs: your own organisation’s, or those of the organisations in your authority’s area',
+  'training:record': 'Record your organisation’s staff and their training, one by one or from a CSV file',
+  'training:manage-courses': 'Set up the training courses on the warning signs and how long each stays valid',
 } as const;
 
 export type Permission = keyof typeof permissions;
@@ -61,6 +71,8 @@ export const roles = {
     name: 'Police MASH officer',
     agencyTypes: ['police_force'],
     permissions: [
+      'justice:view',
+      'justice:record',
       'report:view',
       'report:download',
       'intelligence:view',
@@ -92,6 +104,10 @@ export const roles = {
     name: 'Social care MASH practitioner',
     agencyTypes: ['local_authority'],
     permissions: [
+      'justice:view',
+      'justice:record',
+      'advocacy:record',
+      'training:view',
       'report:view',
       'report:download',
       'care-episode:record',
@@ -124,6 +140,8 @@ export const roles = {
     name: 'Missing-from-home coordinator',
     agencyTypes: ['police_force'],
     permissions: [
+      'justice:view',
+      'justice:record',
       'report:view',
       'report:download',
       'episode:import',
@@ -154,6 +172,10 @@ export const roles = {
     name: 'Missing lead (local authority)',
     agencyTypes: ['local_authority'],
     permissions: [
+      'justice:view',
+      'justice:record',
+      'advocacy:record',
+      'training:view',
       'report:view',
       'report:download',
       'care-episode:record',
@@ -185,6 +207,7 @@ export const roles = {
     name: 'Duty manager',
     agencyTypes: ['police_force', 'local_authority'],
     permissions: [
+      'justice:view',
       'report:view',
       'work:view',
       'work:allocate',
@@ -200,6 +223,8 @@ export const roles = {
     name: 'Return interview worker',
     agencyTypes: ['local_authority', 'voluntary'],
     permissions: [
+      'justice:view',
+      'justice:record',
       'intelligence:record',
       'work:view',
       'screening:record',
@@ -236,6 +261,7 @@ export const roles = {
     name: 'Analyst',
     agencyTypes: ['police_force', 'local_authority'],
     permissions: [
+      'training:view',
       'report:view',
       'report:download',
       'data:row-level',
@@ -252,6 +278,7 @@ export const roles = {
     name: 'Subgroup chair',
     agencyTypes: ['police_force', 'local_authority', 'health', 'voluntary', 'education'],
     permissions: [
+      'training:view',
       'report:view',
       'intelligence:view',
       'work:view',
@@ -272,6 +299,8 @@ export const roles = {
       'report_only',
     ],
     permissions: [
+      'training:view',
+      'training:record',
       'retention:review',
       'break-glass:review',
       'home:view',
@@ -284,6 +313,8 @@ export const roles = {
     name: 'Hub administrator',
     agencyTypes: ['local_authority', 'police_force'],
     permissions: [
+      'training:view',
+      'training:manage-courses',
       'retention:review',
       'retention:review-all',
       'break-glass:review',
@@ -306,7 +337,7 @@ export const roles = {
   report_only_reporter: {
     name: 'Report-only organisation administrator',
     agencyTypes: ['report_only'],
-    permissions: ['home:view', 'sighting-code:manage'],
+    permissions: ['training:view', 'training:record', 'home:view', 'sighting-code:manage'],
   },
 } as const satisfies Record<
   string,
