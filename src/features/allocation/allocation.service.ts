@@ -14,6 +14,7 @@ import type { WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import { type Cursor, decodeCursor, PAGE_SIZE, type Page, pageOf } from '../../platform/http/pagination';
 import { episode, returnInterview, riskGrading } from '../episodes/tables';
+import { justiceCase, justiceSupportReview } from '../justice/tables';
 import { inMashAreaOf, noticeVisibleTo } from '../notices/notices.service';
 import { notice } from '../notices/tables';
 import { subgroupAction } from '../subgroup/tables';
@@ -25,6 +26,7 @@ export const subjectNames: Record<AllocationSubject, string> = {
   return_interview: 'Return interview',
   notice: 'Concern notice',
   action: 'Subgroup action',
+  support_review: 'Support review',
 };
 
 /** One piece of work in a list: what it is, whose it is, and when it is due. */
@@ -392,6 +394,52 @@ export class AllocationService {
     });
   }
 
+  /**
+   * Allocates new work, in the transaction that creates it, to whoever has the child: the current
+   * `child` allocation of the first of `agencyIds` that holds one. Work nobody has the child for
+   * is left for the agency's list of what is not yet allocated. Returns the agency, or null.
+   */
+  async allocateToChildWorker(
+    tx: Tx,
+    ctx: Context,
+    work: { subjectType: AllocationSubject; subjectId: string; childId: string; agencyIds: string[] },
+  ): Promise<string | null> {
+    if (!ctx.actor) return null;
+    const holders = work.agencyIds.length
+      ? await tx
+          .select({ agencyId: allocation.agencyId, userId: allocation.userId, teamId: allocation.teamId })
+          .from(allocation)
+          .where(
+            and(
+              eq(allocation.subjectType, 'child'),
+              eq(allocation.subjectId, work.childId),
+              inArray(allocation.agencyId, work.agencyIds),
+              isNull(allocation.endedAt),
+            ),
+          )
+      : [];
+    const holder = work.agencyIds.map((a) => holders.find((h) => h.agencyId === a)).find(Boolean);
+    if (!holder) return null;
+    await tx.insert(allocation).values({
+      subjectType: work.subjectType,
+      subjectId: work.subjectId,
+      childId: work.childId,
+      agencyId: holder.agencyId,
+      userId: holder.userId,
+      teamId: holder.teamId,
+      reason: null,
+      allocatedByUserId: ctx.actor.userId,
+      allocatedAt: ctx.clock.now(),
+    });
+    await recordAudit(tx, ctx, {
+      action: 'allocation.allocate',
+      subjectType: work.subjectType,
+      subjectId: work.subjectId,
+      childId: work.childId,
+    });
+    return holder.agencyId;
+  }
+
   // ---- Lists ------------------------------------------------------------------------------------
 
   /**
@@ -528,6 +576,9 @@ export class AllocationService {
           : sql`false`;
       case 'action':
         return sql`${subgroupAction.ownerAgencyId} = ${agencyId}`;
+      case 'support_review':
+        return sql`(${justiceCase.recordedByAgencyId} = ${agencyId}
+          or ${child.responsibleAuthorityCode} = ${localAuthorityCode ?? ''})`;
     }
   }
 
@@ -715,6 +766,30 @@ export class AllocationService {
           ),
           select: <T extends SelectedFields>(cols: T) =>
             owners<T>(start(cols).from(subgroupAction).leftJoin(child, sql`false`), subgroupAction.id),
+        };
+      case 'support_review':
+        return {
+          id: justiceSupportReview.id,
+          due: sql`${justiceSupportReview.dueAt}`,
+          detail: sql`''`,
+          meetingId: noMeeting,
+          order: [asc(justiceSupportReview.dueAt)],
+          describe: () => 'Review the child’s support now the justice case has ended',
+          href: (id: string) => `/support-reviews/${id}`,
+          // Justice details need their own permission: without it the review is not even listed.
+          where: filters(
+            justiceSupportReview.id,
+            sql`${justiceSupportReview.completedAt} is null and ${justiceCase.enteredInErrorAt} is null`,
+            ctx.permissions.has('justice:view') ? childVisibleTo(ctx, child.id) : sql`false`,
+          ),
+          select: <T extends SelectedFields>(cols: T) =>
+            owners<T>(
+              start(cols)
+                .from(justiceSupportReview)
+                .innerJoin(child, eq(child.id, justiceSupportReview.childId))
+                .innerJoin(justiceCase, eq(justiceCase.id, justiceSupportReview.caseId)),
+              justiceSupportReview.id,
+            ),
         };
     }
   }

@@ -33,7 +33,14 @@ export const teamMember = pgTable(
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_member_user_idx').on(t.userId)],
 );
 
-export const allocationSubjects = ['child', 'episode', 'return_interview', 'notice', 'action'] as const;
+export const allocationSubjects = [
+  'child',
+  'episode',
+  'return_interview',
+  'notice',
+  'action',
+  'support_review',
+] as const;
 export type AllocationSubject = (typeof allocationSubjects)[number];
 
 /**
@@ -66,7 +73,7 @@ export const allocation = pgTable(
     check('allocation_has_owner', sql`${t.teamId} is not null or ${t.userId} is not null`),
     check(
       'allocation_subject_type',
-      sql`${t.subjectType} in ('child', 'episode', 'return_interview', 'notice', 'action')`,
+      sql`${t.subjectType} in ('child', 'episode', 'return_interview', 'notice', 'action', 'support_review')`,
     ),
     uniqueIndex('allocation_current_idx')
       .on(t.subjectType, t.subjectId, t.agencyId)
