@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { returnInterview } from '../../src/features/episodes/tables';
+import { childrensHome } from '../../src/features/homes/tables';
 import { sighting } from '../../src/features/sightings/tables';
 import { appUser } from '../../src/platform/auth/tables';
 import type { TestApp } from '../support/app';
@@ -221,6 +222,129 @@ export async function leedsFixture(
     linkIds,
     logId,
     childTerms,
+  };
+}
+
+/** Records of Leeds beyond the children's own, each shown only to some of those who may use its page. */
+export interface LeedsRecords {
+  /** A children's home in Leeds: shown to its authority, the force covering it and its provider. */
+  homeId: string;
+  /** A warning notice on the fixture's person about the second child. */
+  warningNoticeId: string;
+  /** A strategy discussion of a Leeds notice, with the Leeds agencies invited. */
+  strategyDiscussionId: string;
+  /** The Leeds subgroup, led by the Leeds chair, and one of its meetings. */
+  subgroupId: string;
+  meetingId: string;
+  /** A sighting kept as intelligence three years ago: due for review by the Leeds council. */
+  dueSightingId: string;
+  /** Every id and name of these records. */
+  terms: string[];
+}
+
+/**
+ * A home, a warning notice, a strategy discussion, a subgroup with a meeting and a record due for
+ * review, all of Leeds and made through the services as users would make them, so the leak probes
+ * have something of each kind to forbid.
+ */
+export async function leedsRecords(t: TestApp, fixture: LeedsFixture): Promise<LeedsRecords> {
+  const social = await contextFor(t, 'social.mash@lantern.invalid');
+  const police = await contextFor(t, 'police.mash@lantern.invalid');
+  const hub = await contextFor(t, 'hub.admin@lantern.invalid');
+  const chair = await contextFor(t, 'chair@lantern.invalid');
+  const hotel = await contextFor(t, 'hotel.admin@lantern.invalid');
+  const [first, second] = fixture.children;
+  if (!first || !second) throw new Error('fixture children');
+  const now = t.clock.now();
+
+  const register = [
+    'urn,name,provider,address,postcode,local_authority,registered_places,status',
+    'SC410001,Probe Lodge,Probe Care Homes Ltd,7 Probe Row,LS6 4QJ,Leeds,3,active',
+  ].join('\n');
+  const imported = await t.services.homes.importRegister(hub, register, true);
+  if (!imported.ok) throw new Error('home register');
+  const homeId = await t.services.withTransaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: childrensHome.id })
+      .from(childrensHome)
+      .where(eq(childrensHome.urn, 'SC410001'));
+    return row?.id ?? '';
+  });
+
+  const warningNoticeId = await t.services.warningNotices.record(police, second.id, {
+    personId: fixture.personId,
+    servedOn: '2026-05-20',
+    terms: 'Probe terms: no contact with the child',
+    reviewOn: '2026-11-20',
+  });
+
+  const discussedNoticeId = await t.services.notices.raise(social, {
+    childId: first.id,
+    categories: ['sexual_exploitation'],
+    whatHappened: `Disclosure at school (${first.givenName})`,
+    source: 'Probe school',
+    areaAuthorityCode: LEEDS,
+  });
+  await t.services.notices.propose(social, discussedNoticeId, {
+    outcomeCode: 'strategy',
+    rationale: 'Agreed in the MASH',
+  });
+  await t.services.notices.confirm(police, discussedNoticeId);
+  const strategyDiscussionId = await t.services.strategyDiscussions.schedule(social, discussedNoticeId, {
+    scheduledFor: new Date(now.getTime() + 86_400_000),
+    venue: 'Probe Room 4',
+    inviteeAgencyIds: [social.actor?.agencyId ?? '', police.actor?.agencyId ?? ''],
+  });
+
+  const subgroupId = await t.services.subgroups.create(chair, {
+    authorityCode: LEEDS,
+    name: 'Probe Leeds subgroup',
+    leadEmail: 'chair@lantern.invalid',
+  });
+  const meetingId = await t.services.subgroups.scheduleMeeting(chair, subgroupId, {
+    meetsAt: new Date(now.getTime() + 7 * 86_400_000),
+    venue: 'Probe Hall',
+  });
+
+  // Reported and kept as intelligence three years ago, so its review is due now.
+  t.clock.set(new Date(now.getTime() - 3 * 365 * 86_400_000));
+  const code = await t.services.sightings.issueCode(hotel, { label: 'Probe night desk' });
+  const { reference } = await t.services.sightings.report(hotel, {
+    code: code.code,
+    seenAt: new Date(t.clock.now().getTime() - 3_600_000),
+    place: 'Probe Quay back stairs',
+    whatSeen: 'Two young people with an older man',
+  });
+  const dueSightingId = await t.services.withTransaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: sighting.id })
+      .from(sighting)
+      .where(eq(sighting.reference, reference));
+    return row?.id ?? '';
+  });
+  await t.services.sightings.keepAsIntelligence(social, dueSightingId);
+  t.clock.set(now);
+
+  return {
+    homeId,
+    warningNoticeId,
+    strategyDiscussionId,
+    subgroupId,
+    meetingId,
+    dueSightingId,
+    terms: [
+      homeId,
+      'Probe Lodge',
+      warningNoticeId,
+      discussedNoticeId,
+      strategyDiscussionId,
+      'Probe Room 4',
+      subgroupId,
+      'Probe Leeds subgroup',
+      meetingId,
+      dueSightingId,
+      reference,
+    ],
   };
 }
 

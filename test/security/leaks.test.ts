@@ -15,7 +15,7 @@ import { hashToken } from '../../src/platform/auth/tokens';
 import type { RegisteredRoute } from '../../src/platform/http/declarations';
 import { encodeCursor } from '../../src/platform/http/pagination';
 import { Browser, buildTestApp, type TestApp } from '../support/app';
-import { extraUser, fixtureEntities, type LeedsFixture, leedsFixture } from './fixture';
+import { extraUser, fixtureEntities, type LeedsFixture, leedsFixture, leedsRecords } from './fixture';
 
 // Users of agencies with no part in a fixture held by Leeds send generated queries to every list,
 // search, count, export and graph endpoint. Each query runs twice: before the fixture's children
@@ -314,8 +314,9 @@ describe('leaks to users of unrelated agencies', () => {
     for (const c of callers) if (c.token) await send(c, '/api/v1/me', true);
     const before = await run();
 
-    // The fixture: Leeds's children and everything about them.
+    // The fixture: Leeds's children and everything about them, and Leeds's other records.
     const fixture: LeedsFixture = await leedsFixture(t, entities);
+    const records = await leedsRecords(t, fixture);
     expect(fixture.children.map((c) => [c.givenName, c.familyName, c.localAuthorityChildId])).toEqual(
       fixtureChildren.map(([g, f, l]) => [g, f, l]),
     );
@@ -333,6 +334,7 @@ describe('leaks to users of unrelated agencies', () => {
       if (b.status >= 500) serverErrors.push(`${label} → ${b.status}`);
       const foreign = [
         ...fixture.childTerms,
+        ...records.terms,
         ...(q.endpoint.alsoForeign ?? []),
         // Entities are shared with everyone who holds the intelligence permission; nobody else sees them.
         ...(caller.permissions.has('intelligence:view')
@@ -400,39 +402,102 @@ describe('leaks to users of unrelated agencies', () => {
     );
     const child = fixture.children[0];
     if (!child) throw new Error('fixture');
-    /** The fixture's record for each route, by the route's path up to its first parameter. */
-    const recordFor: [RegExp, string | undefined][] = [
-      [/^\/(api\/v1\/)?children\/:id/, child.id],
-      [/^\/intelligence\/(network|evidence)\/child\/:id/, child.id],
-      [/^\/allocations\/:type\/:id/, child.id],
-      [/^\/(api\/v1\/)?episodes\/:id/, child.episodeId],
-      [/^\/(api\/v1\/)?notices\/:id/, child.noticeId],
-      [/^\/(api\/v1\/)?return-interviews\/:id/, fixture.returnInterviewId],
-      [/^\/(api\/v1\/)?sightings\/:id/, fixture.sightingId],
-      [/^\/(api\/v1\/)?screenings\/:id/, screening?.id],
-      [/^\/admin\/users\/:id/, leedsUser.id],
-      [/^\/admin\/agencies\/:id/, leedsUser.agencyId],
-      [/^\/work\/teams\/:id/, leedsTeam?.id],
-      [/^\/intelligence\/patterns\/:id/, pattern?.id],
+
+    /**
+     * For each GET route with an id, by its path up to its first parameter: a record of the fixture
+     * that the chosen caller may not see. The caller is the first unrelated user the route's
+     * declaration admits and `caller` accepts; `params` fills the route's other fixed parameters;
+     * `owner`, when given, is someone who may see the record, and must get it, so the probe is
+     * known to compare a real record with a missing one.
+     */
+    interface Probe {
+      route: RegExp;
+      id: string | undefined;
+      params?: Record<string, string>;
+      caller?: (c: Caller) => boolean;
+      owner?: string;
+    }
+    // A pattern is shown to every intelligence user, the MASH and subgroup chairs, children
+    // counted but not named; it is forbidden to everyone else.
+    const patternReaders: Permission[] = ['intelligence:view', 'notice:triage', 'subgroup:manage'];
+    const probes: Probe[] = [
+      { route: /^\/(api\/v1\/)?children\/:id/, id: child.id, params: { kind: 'phone' } },
+      { route: /^\/intelligence\/(network|evidence)\/child\/:id/, id: child.id },
+      { route: /^\/allocations\/:type\/:id/, id: child.id, params: { type: 'child' } },
+      { route: /^\/(api\/v1\/)?episodes\/:id/, id: child.episodeId },
+      { route: /^\/(api\/v1\/)?notices\/:id/, id: child.noticeId },
+      { route: /^\/(api\/v1\/)?return-interviews\/:id/, id: fixture.returnInterviewId },
+      { route: /^\/(api\/v1\/)?sightings\/:id/, id: fixture.sightingId },
+      { route: /^\/(api\/v1\/)?screenings\/:id/, id: screening?.id },
+      { route: /^\/admin\/users\/:id/, id: leedsUser.id },
+      { route: /^\/admin\/agencies\/:id/, id: leedsUser.agencyId },
+      { route: /^\/work\/teams\/:id/, id: leedsTeam?.id },
+      {
+        route: /^\/intelligence\/patterns\/:id/,
+        id: pattern?.id,
+        caller: (c) => !patternReaders.some((p) => c.permissions.has(p)),
+      },
+      // A home is shown to its authority, the force covering it and its provider.
+      { route: /^\/homes\/:id/, id: records.homeId, owner: 'police.mash@lantern.invalid' },
+      // A warning notice needs the child as well as the intelligence permission.
+      { route: /^\/warning-notices\/:id/, id: records.warningNoticeId, owner: 'police.mash@lantern.invalid' },
+      // A strategy discussion is seen through its notice or by the agencies invited.
+      {
+        route: /^\/strategy-discussions\/:id/,
+        id: records.strategyDiscussionId,
+        owner: 'social.mash@lantern.invalid',
+      },
+      // A subgroup and its meetings are its members' and its area's subgroup managers'.
+      { route: /^\/subgroups\/:id/, id: records.subgroupId, owner: 'chair@lantern.invalid' },
+      { route: /^\/subgroup-meetings\/:id/, id: records.meetingId, owner: 'chair@lantern.invalid' },
+      // A record due for review is its holder's administrators' (and the hub administrator's).
+      {
+        route: /^\/admin\/retention\/:type\/:id/,
+        id: records.dueSightingId,
+        params: { type: 'sighting' },
+        caller: (c) => !c.permissions.has('retention:review-all'),
+        owner: 'hub.admin@lantern.invalid',
+      },
+      // Routes added by other features go here, each with a record of the fixture to forbid.
     ];
-    const fixedParams: Record<string, string> = { type: 'child', kind: 'phone' };
+    /**
+     * Id routes where no record can be forbidden to a user the route admits, so nothing is probed.
+     * Each reason says why; what such pages show inside is checked by the queries above.
+     */
+    const exempt: [RegExp, string][] = [
+      [/^\/admin\/users\/:id\/move$/, 'only the hub administrator moves users, and sees every agency'],
+      [/^\/admin\/thresholds\/:area$/, 'only the hub administrator sets thresholds, for every area'],
+      [
+        /^\/intelligence\/(entities|network\/entity|evidence\/entity)\/:id$/,
+        'an entity is shared with every intelligence user; links to children they may not see, and C-coded ones, are left out inside',
+      ],
+      [
+        /^\/intelligence\/resolution\/:id$/,
+        'a possible duplicate pairs two entities, and every user who resolves duplicates sees every entity',
+      ],
+      [/^\/intelligence\/hotspots\/cells\/:cell$/, 'a cell is a place on the map, not a record'],
+      [
+        /^\/(api\/v1\/)?reports\/ssda903\/:table$/,
+        'the table is one of a fixed list, each of which the queries above send',
+      ],
+    ];
     const idRoutes = t.routes.filter((r) => r.method === 'GET' && r.url.includes('/:'));
-    const notProbed: string[] = [];
+    const neither: string[] = [];
+    const exempted: string[] = [];
+    const notShownToOwner: string[] = [];
     const differing: string[] = [];
     let probed = 0;
+    const owners = new Map<string, Browser>();
     for (const r of idRoutes) {
-      const record = recordFor.find(([pattern]) => pattern.test(r.url))?.[1];
+      const probe = probes.find((p) => p.route.test(r.url));
       const api = r.url.startsWith('/api/');
-      // A pattern is shown to every intelligence user, the MASH and subgroup chairs, children
-      // counted but not named; it is forbidden to everyone else.
-      const patternReaders: Permission[] = ['intelligence:view', 'notice:triage', 'subgroup:manage'];
       const caller = callers.find(
-        (c) =>
-          admits(c, { access: r.access, api }) &&
-          (!r.url.startsWith('/intelligence/patterns/') || !patternReaders.some((p) => c.permissions.has(p))),
+        (c) => admits(c, { access: r.access, api }) && (probe?.caller ? probe.caller(c) : true),
       );
-      if (!record || !caller) {
-        notProbed.push(r.url);
+      const record = probe?.id;
+      if (!probe || !record || !caller) {
+        if (exempt.some(([pattern]) => pattern.test(r.url))) exempted.push(r.url);
+        else neither.push(r.url);
         continue;
       }
       const missing = randomUUID();
@@ -440,7 +505,8 @@ describe('leaks to users of unrelated agencies', () => {
       const fill = (id: string) => {
         let first = true;
         return r.url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
-          if (fixedParams[name]) return fixedParams[name] as string;
+          const fixed = probe.params?.[name];
+          if (fixed) return fixed;
           if (first) {
             first = false;
             return id;
@@ -449,6 +515,17 @@ describe('leaks to users of unrelated agencies', () => {
           return others.get(name) as string;
         });
       };
+      if (probe.owner) {
+        let owner = owners.get(probe.owner);
+        if (!owner) {
+          owner = new Browser(t.app);
+          await owner.signIn(probe.owner);
+          owners.set(probe.owner, owner);
+        }
+        const shown = await owner.get(fill(record));
+        if (shown.statusCode !== 200)
+          notShownToOwner.push(`${probe.owner} GET ${r.url}: ${shown.statusCode}`);
+      }
       const forbiddenRes = await send(caller, fill(record), api);
       const missingRes = await send(caller, fill(missing), api);
       probed += 1;
@@ -463,6 +540,7 @@ describe('leaks to users of unrelated agencies', () => {
         differing.push(`${caller.email} GET ${r.url}: ${f.status} vs ${m.status}`);
       }
     }
+    const unusedExemptions = exempt.filter(([pattern]) => !idRoutes.some((r) => pattern.test(r.url)));
 
     // A pattern's evidence leaves out links with handling code C recorded by another agency.
     let cCodedShown = 0;
@@ -480,15 +558,22 @@ describe('leaks to users of unrelated agencies', () => {
     const users = new Set(queries.map((q) => q.caller)).size;
     const endpointCount = new Set(queries.map((q) => q.endpoint.url)).size;
     console.log(
-      `Leaks: ${queries.length} queries (${generated.length} generated, each run before and after the fixture) over ${endpointCount} endpoints by ${users} unrelated users: ${foreignIds.length} foreign ids, ${changed.length} count mismatches, ${serverErrors.length} server errors, ${cCodedShown} C-coded links in patterns; ${probed} id routes: forbidden and missing ${differing.length === 0 ? 'byte-identical' : `differ on ${differing.length}`} (not probed, no record of theirs to forbid: ${notProbed.length})`,
+      `Leaks: ${queries.length} queries (${generated.length} generated, each run before and after the fixture) over ${endpointCount} endpoints by ${users} unrelated users: ${foreignIds.length} foreign ids, ${changed.length} count mismatches, ${serverErrors.length} server errors, ${cCodedShown} C-coded links in patterns; ${idRoutes.length} id routes: ${probed} probed, forbidden and missing ${differing.length === 0 ? 'byte-identical' : `differ on ${differing.length}`}; ${exempted.length} exempt, no record of theirs to forbid; ${neither.length} neither probed nor exempt`,
     );
     if (foreignIds.length + changed.length > 0) console.log([...foreignIds, ...changed].join('\n'));
     expect(foreignIds).toEqual([]);
     expect(changed).toEqual([]);
     expect(serverErrors).toEqual([]);
     expect(differing).toEqual([]);
+    expect(notShownToOwner, 'each probed record is shown to someone who may see it').toEqual([]);
+    // A new id route needs a record of the fixture in `probes`, or a reason in `exempt`.
+    expect(neither, 'id routes neither probed nor exempt').toEqual([]);
+    expect(
+      unusedExemptions.map(([pattern]) => String(pattern)),
+      'exemptions that match no route',
+    ).toEqual([]);
     expect(cCodedShown).toBe(0);
     expect(probed).toBeGreaterThan(30);
-    console.log(`Leaks: id routes not probed: ${notProbed.join(', ')}`);
+    console.log(`Leaks: id routes exempt: ${exempted.join(', ')}`);
   }, 240_000);
 });
