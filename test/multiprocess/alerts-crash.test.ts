@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import { createServices, type Services } from '../../src/services';
 import { seedDemo } from '../../src/synth/demo';
 import { contextFor } from '../support/contexts';
 import { withDatabase } from '../support/global-setup';
+import { freePort, spawnServer, stopServer, waitForServer } from '../support/process';
 import { startSmtpPeer } from '../support/smtp';
 
 // Alerts are never lost or doubled when the process sending them dies. Changes that raise alerts
@@ -24,7 +23,6 @@ import { startSmtpPeer } from '../support/smtp';
 // exactly once after de-duplication by Message-ID, and none of a rolled-back change.
 // PostgreSQL only (vitest.multiprocess.config.ts).
 const adminUrl = process.env.DATABASE_URL ?? '';
-const root = path.resolve(import.meta.dirname, '../..');
 const name = `lantern_alerts_${randomBytes(4).toString('hex')}`;
 const url = withDatabase(adminUrl, name);
 const SEED = 20261202;
@@ -50,15 +48,6 @@ class WallClock extends TestClock {
 }
 const clock = new WallClock();
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
 type Peer = Awaited<ReturnType<typeof startSmtpPeer>>;
 /** A place for one server process, with the SMTP peer it sends to: who sent a message is known. */
 interface Slot {
@@ -82,47 +71,24 @@ const received: { raw: string; to: string[] }[] = [];
 async function startProcess(slot: Slot): Promise<void> {
   const port = await freePort();
   if (closing) return;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(port),
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      LANTERN_DEMO: 'false',
-      SMTP_URL: slot.peer.url,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = spawnServer({
+    databaseUrl: url,
+    port,
+    env: { LANTERN_DEMO: 'false', SMTP_URL: slot.peer.url },
   });
   slot.process = child;
-  for (let i = 0; i < 1200; i += 1) {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/sign-in`)).ok) {
-        slot.up = true;
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server process did not start');
+  // A process stopped before it answers is simply not up.
+  const state = await waitForServer(`http://127.0.0.1:${port}`, { attempts: 1200, child });
+  if (state === 'exited') return;
+  if (state === 'timed out') throw new Error('the server process did not start');
+  slot.up = true;
 }
 
 async function stopProcess(slot: Slot): Promise<void> {
   closing = true;
-  const stop = async () => {
-    const child = slot.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  await stop();
+  await stopServer(slot.process);
   await slot.starting?.catch(() => undefined);
-  await stop();
+  await stopServer(slot.process);
 }
 
 /** Polls an asynchronous check until it holds, or gives up and lets the assertions say why. */
@@ -193,8 +159,7 @@ beforeAll(async () => {
       if (due > 0 && another && slot.up && sender) {
         due -= 1;
         slot.up = false;
-        const exited = new Promise<void>((r) => sender.once('exit', () => r()));
-        sender.kill('SIGKILL');
+        const exited = stopServer(sender, 'SIGKILL');
         kills += 1;
         slot.starting = Promise.all([slot.starting, exited]).then(() => startProcess(slot));
       }

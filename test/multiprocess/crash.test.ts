@@ -1,19 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/platform/auth/tokens';
 import { prng } from '../../src/synth/random';
 import { withDatabase } from '../support/global-setup';
+import { freePort, spawnServer, stopServer, waitForServer } from '../support/process';
 
 // Crash durability: API clients write concurrently to a real server process on PostgreSQL while it
 // is killed with SIGKILL at random moments and started again. A client retries every write that
 // was not answered, with the same Idempotency-Key, until it is. Afterwards every acknowledged
 // write must be there, whole, and none twice.
 const adminUrl = process.env.DATABASE_URL ?? '';
-const root = path.resolve(import.meta.dirname, '../..');
 const name = `lantern_crash_${randomBytes(4).toString('hex')}`;
 const url = withDatabase(adminUrl, name);
 const KILLS = Number(process.env.CRASH_KILLS ?? 5);
@@ -26,55 +24,24 @@ let server: ChildProcess | null = null;
 let db: pg.Client;
 let token = '';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const base = () => `http://127.0.0.1:${port}`;
 
-async function up(): Promise<void> {
-  for (let i = 0; i < 1200; i += 1) {
-    try {
-      if ((await fetch(`${base()}/sign-in`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error('the server did not start');
-}
-
 async function start(): Promise<void> {
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+  server = spawnServer({
+    databaseUrl: url,
+    port,
     env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(port),
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
       LANTERN_DEMO: 'true',
       LANTERN_DEMO_PASSWORD: 'lantern-demo-password',
       API_RATE_LIMIT_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
-  await up();
+  if ((await waitForServer(base(), { attempts: 1200 })) !== 'up') throw new Error('the server did not start');
 }
 
-async function kill(): Promise<void> {
-  const process = server;
-  if (!process || process.exitCode !== null) return;
-  const exited = new Promise((r) => process.once('exit', r));
-  process.kill('SIGKILL');
-  await exited;
-}
+const kill = () => stopServer(server, 'SIGKILL');
 
 beforeAll(async () => {
   const admin = new pg.Client({ connectionString: adminUrl });

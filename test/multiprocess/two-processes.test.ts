@@ -1,19 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/platform/db/client';
 import { transactionRunner } from '../../src/platform/db/transaction';
 import { JobQueue } from '../../src/platform/jobs/jobs';
 import { withDatabase } from '../support/global-setup';
+import { freePort, spawnServer, stopServer, waitForServer } from '../support/process';
 import { startSmtpPeer } from '../support/smtp';
 
 // Two Lantern processes against one PostgreSQL, as when a hub scales out. This suite runs only
 // with DATABASE_URL (scripts/test.ts runs it in the PostgreSQL part of `npm test`).
 const adminUrl = process.env.DATABASE_URL ?? '';
-const root = path.resolve(import.meta.dirname, '../..');
 const name = `lantern_two_${randomBytes(4).toString('hex')}`;
 const url = withDatabase(adminUrl, name);
 const PASSWORD = 'lantern-demo-password';
@@ -21,40 +19,16 @@ const PASSWORD = 'lantern-demo-password';
 let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
 const servers: { base: string; process: ChildProcess }[] = [];
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
 async function start(): Promise<{ base: string; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(port),
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      LANTERN_DEMO: 'true',
-      LANTERN_DEMO_PASSWORD: PASSWORD,
-      SMTP_URL: smtp.url,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = spawnServer({
+    databaseUrl: url,
+    port,
+    env: { LANTERN_DEMO: 'true', LANTERN_DEMO_PASSWORD: PASSWORD, SMTP_URL: smtp.url },
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i += 1) {
-    try {
-      if ((await fetch(`${base}/sign-in`)).ok) break;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // A process that does not answer in time shows itself in the tests that use it.
+  await waitForServer(base, { attempts: 600 });
   const server = { base, process: child };
   servers.push(server);
   return server;
@@ -105,10 +79,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const s of servers) {
-    s.process.kill('SIGTERM');
-    await new Promise((r) => s.process.once('exit', r));
-  }
+  for (const s of servers) await stopServer(s.process);
   await smtp?.close();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
