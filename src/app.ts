@@ -32,6 +32,8 @@ import { registerNetworkRoutes } from './features/intelligence/networks.routes';
 import { registerResolutionRoutes } from './features/intelligence/resolution.routes';
 import { registerIntelligenceRoutes } from './features/intelligence/routes';
 import { registerWarningNoticeRoutes } from './features/intelligence/warning-notices.routes';
+import { registerJusticeApi } from './features/justice/api';
+import { registerJusticeRoutes } from './features/justice/routes';
 import { registerNoticeApi } from './features/notices/api';
 import { registerNoticeRoutes } from './features/notices/routes';
 import { registerThresholdRoutes } from './features/notices/thresholds.routes';
@@ -312,6 +314,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerSubjectAccessRoutes(web, services);
     registerSubgroupRoutes(web, services);
     registerWarningNoticeRoutes(web, services);
+    registerJusticeRoutes(web, services);
     registerEvidenceRoutes(web, services);
     registerResolutionRoutes(web, services);
     registerCareEpisodeRoutes(web, services);
@@ -387,6 +390,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerReportExportApi(api, services);
       registerAnnualReportApi(api, services);
       registerRetentionApi(api, services);
+      registerJusticeApi(api, services);
       options.extraApiRoutes?.(api);
     },
     { prefix: '/api/v1' },

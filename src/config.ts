@@ -34,6 +34,8 @@ const envSchema = z
     ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).default(30),
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     LANTERN_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+    JUSTICE_NO_CONTACT_DAYS: z.coerce.number().int().min(1).default(28),
+    JUSTICE_SUPPORT_REVIEW_DAYS: z.coerce.number().int().min(1).default(14),
     RETENTION_CHILD_MONTHS: z.coerce.number().int().min(1).default(72),
     RETENTION_SIGHTING_MONTHS: z.coerce.number().int().min(1).default(24),
     RETENTION_NFA_NOTICE_MONTHS: z.coerce.number().int().min(1).default(24),
@@ -110,6 +112,11 @@ export interface Config {
   apiRateLimitPerMinute: number;
   /** Server processes sharing the port (node:cluster); each serves pages and works jobs. */
   processes: number;
+  /**
+   * Justice cases: an open case with no contact with the child or family for so many days is
+   * flagged; a support review is due so many days after a case ends.
+   */
+  justice: { noContactDays: number; supportReviewDays: number };
   /** Months after which each kind of record comes up for a keep-or-dispose review. */
   retention: {
     childMonths: number;
@@ -159,6 +166,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     postcodeLookupUrl: env.POSTCODE_LOOKUP_URL,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     processes: env.LANTERN_PROCESSES,
+    justice: {
+      noContactDays: env.JUSTICE_NO_CONTACT_DAYS,
+      supportReviewDays: env.JUSTICE_SUPPORT_REVIEW_DAYS,
+    },
     retention: {
       childMonths: env.RETENTION_CHILD_MONTHS,
       sightingMonths: env.RETENTION_SIGHTING_MONTHS,

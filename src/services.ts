@@ -15,6 +15,7 @@ import { NetworksService } from './features/intelligence/networks.service';
 import { PatternsService } from './features/intelligence/patterns.service';
 import { ResolutionService } from './features/intelligence/resolution.service';
 import { WarningNoticesService } from './features/intelligence/warning-notices.service';
+import { JusticeService } from './features/justice/justice.service';
 import { LocationsService } from './features/locations/locations.service';
 import { NoticesService } from './features/notices/notices.service';
 import { StrategyDiscussionsService } from './features/notices/strategy-discussions.service';
@@ -55,6 +56,7 @@ export interface Services extends PlatformServices {
   networks: NetworksService;
   hotspots: HotspotsService;
   warningNotices: WarningNoticesService;
+  justice: JusticeService;
   evidence: EvidenceService;
   patterns: PatternsService;
   resolution: ResolutionService;
@@ -95,10 +97,11 @@ export function createServices(database: Database, config: Config, clock: Clock)
   intelligence.observe(patterns);
   const resolution = new ResolutionService(platform.withTransaction);
   intelligence.observe(resolution);
+  const allocation = new AllocationService(platform.withTransaction);
   return {
     ...platform,
     alerts,
-    allocation: new AllocationService(platform.withTransaction),
+    allocation,
     careEpisodes: new CareEpisodesService(platform.withTransaction),
     ssda903: new Ssda903Service(platform.withTransaction),
     annexA: new AnnexAService(platform.withTransaction),
@@ -112,6 +115,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
     intelligence,
     hotspots: new HotspotsService(platform.withTransaction),
     warningNotices: new WarningNoticesService(platform.withTransaction, alerts, intelligence),
+    justice: new JusticeService(platform.withTransaction, allocation, config.justice),
     evidence: new EvidenceService(platform.withTransaction),
     networks: new NetworksService(platform.withTransaction, platform.jobs),
     patterns,

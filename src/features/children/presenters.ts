@@ -179,6 +179,12 @@ const levelLabels: Record<string, string> = {
 };
 
 /** The risk panel: the open episode's grade, the latest screening, open notices and flags, each with why. */
+const flagNames: Record<string, string> = {
+  'repeat-missing': 'Repeat missing',
+  'repeat-absence': 'Repeat absence',
+  'justice-no-contact': 'No contact in a justice case',
+};
+
 export function riskRows(r: RiskInputs) {
   const link = (href: string, text: string) => `<a class="govuk-link" href="${href}">${escapeHtml(text)}</a>`;
   const episode = r.risk
@@ -228,7 +234,7 @@ export function riskRows(r: RiskInputs) {
     ? r.flags
         .map(
           (f) =>
-            `<strong class="govuk-tag govuk-tag--red">${f.code === 'repeat-missing' ? 'Repeat missing' : 'Repeat absence'}</strong> ${escapeHtml(f.reason)}`,
+            `<strong class="govuk-tag govuk-tag--red">${flagNames[f.code] ?? f.code}</strong> ${escapeHtml(f.reason)}`,
         )
         .join('<br>')
     : 'None';

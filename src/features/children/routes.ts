@@ -16,6 +16,7 @@ import type { Services } from '../../services';
 import { allocationPanel } from '../allocation/routes';
 import { episodeListRows } from '../episodes/presenters';
 import { addIntelligenceHref } from '../intelligence/routes';
+import { childJusticeCard } from '../justice/routes';
 import {
   atEighteenRows,
   authorityItems,
@@ -193,7 +194,11 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
           more: moreEpisodes,
           currentRisk: risk,
         } = await services.episodes.overviewForChild(request.ctx, id);
-        const flags = await services.flags.forChild(request.ctx, id);
+        // Justice flags come only to those who may see justice details.
+        const flags = [
+          ...(await services.flags.forChild(request.ctx, id)),
+          ...(await services.justice.flagsForChild(request.ctx, id)),
+        ];
         const placed = await services.placements.currentFor(request.ctx, id);
         const recent = await services.chronology.latest(request.ctx, id, RECENT_EVENTS);
         const screening = await services.screening.summary(request.ctx, id);
@@ -202,6 +207,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         const shares = await services.sharing.openShares(request.ctx, id);
         const at18 = await services.atEighteen.status(request.ctx, id);
         const corrections = await children.corrections(request.ctx, id);
+        const justiceCard = await childJusticeCard(services, request.ctx, id);
         // On the page, who raised a concern or saw the child goes in the title.
         const events = recent.rows.map((e) => ({
           ...e,
@@ -227,6 +233,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
             mayScreen: request.ctx.permissions.has('screening:record'),
           }),
           placementRows: placed ? placementRows(placed) : null,
+          justiceCard,
           placementId: placed?.id ?? null,
           mayPlace: request.ctx.permissions.has('placement:record'),
           mayRaiseConcern: request.ctx.permissions.has('concern:raise'),

@@ -406,7 +406,7 @@ export class WarningNoticesService implements LinkObserver {
 }
 
 /** The child's responsible local authority, or else the local authority that recorded the child. */
-async function responsibleAuthority(tx: Tx, childId: string): Promise<string | null> {
+export async function responsibleAuthority(tx: Tx, childId: string): Promise<string | null> {
   const [c] = await tx
     .select({ code: child.responsibleAuthorityCode, createdBy: child.createdByAgencyId })
     .from(child)
