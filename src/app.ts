@@ -18,6 +18,7 @@ import Fastify, {
 } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import nunjucks from 'nunjucks';
+import { registerAdvocacyApi, registerAdvocacyRoutes } from './features/advocacy/routes';
 import { registerAlertRoutes, registerConcernRoutes } from './features/alerts/routes';
 import { registerAllocationRoutes } from './features/allocation/routes';
 import { registerAtEighteenRoutes } from './features/children/at-18.routes';
@@ -314,6 +315,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerSubjectAccessRoutes(web, services);
     registerSubgroupRoutes(web, services);
     registerWarningNoticeRoutes(web, services);
+    registerAdvocacyRoutes(web, services);
     registerJusticeRoutes(web, services);
     registerEvidenceRoutes(web, services);
     registerResolutionRoutes(web, services);
@@ -390,6 +392,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerReportExportApi(api, services);
       registerAnnualReportApi(api, services);
       registerRetentionApi(api, services);
+      registerAdvocacyApi(api, services);
       registerJusticeApi(api, services);
       options.extraApiRoutes?.(api);
     },

@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import { AdvocacyService } from './features/advocacy/advocacy.service';
 import { AlertsService } from './features/alerts/alerts.service';
 import { ConcernsService } from './features/alerts/concerns.service';
 import { AllocationService } from './features/allocation/allocation.service';
@@ -40,6 +41,7 @@ import { createPlatformServices, type PlatformServices } from './platform/servic
 
 /** Every service of the hub: the platform's and each feature's. The composition root. */
 export interface Services extends PlatformServices {
+  advocacy: AdvocacyService;
   alerts: AlertsService;
   allocation: AllocationService;
   careEpisodes: CareEpisodesService;
@@ -100,6 +102,7 @@ export function createServices(database: Database, config: Config, clock: Clock)
   const allocation = new AllocationService(platform.withTransaction);
   return {
     ...platform,
+    advocacy: new AdvocacyService(platform.withTransaction),
     alerts,
     allocation,
     careEpisodes: new CareEpisodesService(platform.withTransaction),

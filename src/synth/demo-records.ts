@@ -1,5 +1,6 @@
 import { fakerEN_GB as faker, SimpleFaker } from '@faker-js/faker';
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { seedDemoAdvocacy } from '../features/advocacy/demo';
 import { type AllocationSubject, allocation, team } from '../features/allocation/tables';
 import { phoneticCodes } from '../features/children/names';
 import { childSearchName } from '../features/children/tables';
@@ -623,6 +624,7 @@ export async function seedDemoRecords(
     if (allocations.length) await tx.insert(allocation).values(allocations);
     await seedDemoIntelligence(tx, now);
     await seedDemoCareEpisodes(tx, childRows, placementRows, now);
+    await seedDemoAdvocacy(tx, childRows, now);
 
     await recordAudit(tx, systemContext(clock, 'seed'), { action: 'seed.demo-records', subjectType: 'demo' });
   });

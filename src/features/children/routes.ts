@@ -13,6 +13,7 @@ import { recordId } from '../../platform/http/params';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
+import { childAdvocacyCard } from '../advocacy/routes';
 import { allocationPanel } from '../allocation/routes';
 import { episodeListRows } from '../episodes/presenters';
 import { addIntelligenceHref } from '../intelligence/routes';
@@ -208,6 +209,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         const at18 = await services.atEighteen.status(request.ctx, id);
         const corrections = await children.corrections(request.ctx, id);
         const justiceCard = await childJusticeCard(services, request.ctx, id);
+        const advocacy = await childAdvocacyCard(services, request.ctx, id);
         // On the page, who raised a concern or saw the child goes in the title.
         const events = recent.rows.map((e) => ({
           ...e,
@@ -234,6 +236,7 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
           }),
           placementRows: placed ? placementRows(placed) : null,
           justiceCard,
+          advocacyCard: advocacy,
           placementId: placed?.id ?? null,
           mayPlace: request.ctx.permissions.has('placement:record'),
           mayRaiseConcern: request.ctx.permissions.has('concern:raise'),

@@ -3,6 +3,7 @@ import { agency, localAuthority } from '../../platform/agencies/tables';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
 import { type Cursor, pageOf } from '../../platform/http/pagination';
+import { advocacyMeeting } from '../advocacy/tables';
 import { concern } from '../alerts/tables';
 import { episode, returnInterview, riskGrading } from '../episodes/tables';
 import { noticeVisibleTo } from '../notices/notices.service';
@@ -22,6 +23,7 @@ export const eventTypes = {
   placement: 'Placements',
   screening: 'CSE screenings',
   note: 'Case notes',
+  advocacy: 'Advocacy for meetings',
 } as const;
 export type EventType = keyof typeof eventTypes;
 
@@ -223,6 +225,18 @@ function events(ctx: Context, childId: string): SQL {
       none,
       sql`from ${caseNote} join ${agency} on ${agency.id} = ${caseNote.agencyId} where ${caseNote.childId} = ${childId}`,
     ),
+    part(
+      placementDay(sql`${advocacyMeeting.meetingOn}`),
+      'advocacy',
+      'advocacy',
+      sql`${advocacyMeeting.id}`,
+      sql`${agency.name}`,
+      sql`${advocacyMeeting.kind}`,
+      sql`case when not ${advocacyMeeting.offered} then 'not offered' else 'offered, ' || replace(${advocacyMeeting.response}, '_', ' ') end`,
+      sql`${advocacyMeeting.id}`,
+      sql`from ${advocacyMeeting} join ${agency} on ${agency.id} = ${advocacyMeeting.recordedByAgencyId}
+        where ${advocacyMeeting.childId} = ${childId} and ${advocacyMeeting.enteredInErrorAt} is null`,
+    ),
   ];
   return sql.join(parts, sql` union all `);
 }
@@ -266,6 +280,13 @@ function entryOf(r: EventRow): ChronologyEntry {
         title: `CSE screening: ${words(r.a)}`,
         detail: `Score ${r.b}`,
         href: `/screenings/${r.link}`,
+      };
+    case 'advocacy':
+      return {
+        ...base,
+        title: `${r.a === 'placement_planning' ? 'Placement planning meeting' : 'Care review'}: advocacy ${r.b}`,
+        detail: '',
+        href: `/advocacy/${r.link}`,
       };
     default:
       return { ...base, title: 'Case note', detail: r.b ?? '', href: null };

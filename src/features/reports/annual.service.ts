@@ -7,6 +7,7 @@ import type { Tx } from '../../platform/db/client';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError } from '../../platform/http/errors';
 import { fromLondon, londonDate } from '../../platform/http/london-time';
+import { advocacyFigures, advocacySections } from '../advocacy/annual-figures';
 import { ethnicityCodes, sexCodes } from '../children/codes';
 import { categoryNames } from '../notices/schemas';
 import { noticeCategories } from '../notices/tables';
@@ -649,7 +650,10 @@ export class AnnualReportService {
       period,
       exact,
       generatedAt: ctx.clock.now().toISOString(),
-      sections: reportSections(figures, area, exact),
+      sections: [
+        ...reportSections(figures, area, exact),
+        ...advocacySections(await advocacyFigures(tx, area, period), area, exact),
+      ],
     };
   }
 }

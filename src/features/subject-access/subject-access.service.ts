@@ -7,6 +7,7 @@ import { appUser } from '../../platform/auth/tables';
 import type { Context } from '../../platform/context';
 import type { WithTransaction } from '../../platform/db/transaction';
 import { NotFoundError } from '../../platform/http/errors';
+import { advocacySubjectAccess } from '../advocacy/subject-access';
 import { concern } from '../alerts/tables';
 import * as children from '../children/children.repository';
 import { episode, returnInterview, riskGrading } from '../episodes/tables';
@@ -239,6 +240,8 @@ export class SubjectAccessService {
           })),
         ],
       });
+
+      sections.push(await advocacySubjectAccess(tx, childId));
 
       // Who viewed or changed the record, and when: every audit event about the child.
       const events = await tx
