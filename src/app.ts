@@ -58,6 +58,8 @@ import { registerSightingApi } from './features/sightings/api';
 import { registerSightingRoutes } from './features/sightings/routes';
 import { registerSubgroupRoutes } from './features/subgroup/routes';
 import { registerSubjectAccessRoutes } from './features/subject-access/routes';
+import { registerTrainingApi } from './features/training/api';
+import { registerTrainingRoutes } from './features/training/routes';
 import { registerAgencyRoutes } from './platform/agencies/routes';
 import { registerAuditRoutes } from './platform/audit/routes';
 import { registerAdminUserRoutes } from './platform/auth/admin.routes';
@@ -324,6 +326,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     registerRowsRoutes(web, services);
     registerReportExportRoutes(web, services);
     registerRetentionRoutes(web, services);
+    registerTrainingRoutes(web, services);
     options.extraWebRoutes?.(web);
   });
 
@@ -392,6 +395,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
       registerReportExportApi(api, services);
       registerAnnualReportApi(api, services);
       registerRetentionApi(api, services);
+      registerTrainingApi(api, services);
       registerAdvocacyApi(api, services);
       registerJusticeApi(api, services);
       options.extraApiRoutes?.(api);

@@ -35,6 +35,7 @@ import { SharingService } from './features/sharing/sharing.service';
 import { SightingsService } from './features/sightings/sightings.service';
 import { SubgroupService } from './features/subgroup/subgroup.service';
 import { SubjectAccessService } from './features/subject-access/subject-access.service';
+import { TrainingService } from './features/training/training.service';
 import type { Clock } from './platform/context';
 import type { Database } from './platform/db/client';
 import { createPlatformServices, type PlatformServices } from './platform/services';
@@ -77,6 +78,7 @@ export interface Services extends PlatformServices {
   thresholds: ThresholdsService;
   returnInterviews: ReturnInterviewsService;
   retention: RetentionService;
+  training: TrainingService;
 }
 
 export function createServices(database: Database, config: Config, clock: Clock): Services {
@@ -138,5 +140,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
     thresholds: new ThresholdsService(platform.withTransaction),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts, platform.drafts),
     retention: new RetentionService(platform.withTransaction, config.retention),
+    training: new TrainingService(platform.withTransaction),
   };
 }

@@ -6,6 +6,7 @@ import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
+import { shareText } from '../training/presenters';
 import { episodeCountRows, placedChildRows } from './presenters';
 
 export function registerHomeRoutes(web: FastifyInstance, services: Services): void {
@@ -124,7 +125,9 @@ export function registerHomeRoutes(web: FastifyInstance, services: Services): vo
         today,
       } = await homes.overview(request.ctx, id, after ? { after } : {});
       const authority = findLocalAuthority(h.localAuthorityCode);
+      const trainingShare = await services.training.homeShare(request.ctx, id);
       return reply.render('homes/views/home.njk', {
+        trainingShareText: trainingShare ? shareText(trainingShare) : null,
         pageTitle: h.name,
         backLink: '/homes',
         home: h,

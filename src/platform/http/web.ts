@@ -60,11 +60,13 @@ const navItems: NavItem[] = [
   { href: '/homes', text: 'Homes', permission: 'childrens-home:view' },
   { href: '/subgroups', text: 'Subgroup', permission: 'subgroup:manage' },
   { href: '/sighting-codes', text: 'Access codes', permission: 'sighting-code:manage' },
+  { href: '/training', text: 'Training', permission: 'training:view' },
   { href: '/admin/users', text: 'Users', permission: 'user:manage' },
   { href: '/admin/thresholds', text: 'Thresholds', permission: 'threshold:manage' },
   { href: '/admin/agencies', text: 'Agencies', permission: 'agency:manage-own' },
   { href: '/break-glass/review', text: 'Break-glass', permission: 'break-glass:review' },
   { href: '/admin/retention', text: 'Retention', permission: 'retention:review' },
+  { href: '/admin/training/courses', text: 'Courses', permission: 'training:manage-courses' },
   { href: '/audit', text: 'Audit log', permission: 'audit:view' },
 ];
 
