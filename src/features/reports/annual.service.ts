@@ -11,6 +11,7 @@ import { advocacyFigures, advocacySections } from '../advocacy/annual-figures';
 import { ethnicityCodes, sexCodes } from '../children/codes';
 import { categoryNames } from '../notices/schemas';
 import { noticeCategories } from '../notices/tables';
+import { trainingSection } from '../training/annual-figures';
 
 /** Counts below this are shown as "fewer than 3" outside the agency that owns the figures. */
 export const SUPPRESS_BELOW = 3;
@@ -653,6 +654,7 @@ export class AnnualReportService {
       sections: [
         ...reportSections(figures, area, exact),
         ...advocacySections(await advocacyFigures(tx, area, period), area, exact),
+        ...(await trainingSection(tx, area, period.to)),
       ],
     };
   }

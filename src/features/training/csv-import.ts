@@ -137,13 +137,15 @@ export interface RowProblem {
   problems: string[];
 }
 
+/** The rows that read well, and the problems of those that do not: the service checks the first further. */
 export type ParsedAttendance =
-  | { ok: true; rows: AttendanceRow[] }
-  | { ok: false; fileProblem?: string; rowProblems: RowProblem[] };
+  | { ok: true; rows: AttendanceRow[]; rowProblems: RowProblem[] }
+  | { ok: false; fileProblem: string; rowProblems: RowProblem[] };
 
 /**
  * Reads an attendance CSV and checks each row on its own; every bad row is reported, not just the
- * first. Checks against what is recorded (the course, the home) come after, in the service.
+ * first. Checks against what is recorded (the course, the home) follow in the service, and their
+ * problems join these.
  */
 export function parseAttendance(text: string, today: string): ParsedAttendance {
   let records: string[][];
@@ -183,10 +185,11 @@ export function parseAttendance(text: string, today: string): ParsedAttendance {
     if (cells.length !== attendanceColumns.length)
       problems.push(`Has ${cells.length} columns; expected ${attendanceColumns.length}`);
     const parsed = row.safeParse(record);
+    const completedOn = fileDate(record.completed_on ?? '');
+    if (completedOn && completedOn > today) problems.push('Completed on is in the future');
     if (!parsed.success) problems.push(...parsed.error.issues.map((e) => e.message));
-    else if (parsed.data.completed_on > today) problems.push('Completed on is in the future');
     if (problems.length > 0) rowProblems.push({ line, who, problems });
     else if (parsed.success) rows.push({ ...parsed.data, line });
   });
-  return rowProblems.length > 0 ? { ok: false, rowProblems } : { ok: true, rows };
+  return { ok: true, rows, rowProblems };
 }

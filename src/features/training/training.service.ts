@@ -630,7 +630,7 @@ export class TrainingService {
         .from(childrensHome)
         .where(eq(childrensHome.providerAgencyId, actor.agencyId));
       const homeByUrn = new Map(homes.map((h) => [h.urn.toUpperCase(), h.id]));
-      const problems: RowProblem[] = [];
+      const problems: RowProblem[] = [...parsed.rowProblems];
       const seen = new Map<string, number>();
       const checked: (AttendanceRow & { courseId: string; homeId: string | null; personKey: string })[] = [];
       for (const r of parsed.rows) {
@@ -650,8 +650,10 @@ export class TrainingService {
           problems.push({ line: r.line, who: `${r.given_name} ${r.family_name}`, problems: rowProblems });
         else if (course) checked.push({ ...r, courseId: course.id, homeId, personKey });
       }
-      if (problems.length > 0)
+      if (problems.length > 0) {
+        problems.sort((a, b) => a.line - b.line);
         return { ok: false as const, committed: false as const, rowProblems: problems };
+      }
 
       const existing = await tx
         .select()
