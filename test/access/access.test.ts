@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { episode, riskGrading } from '../../src/features/episodes/tables';
 import { intelEntity } from '../../src/features/intelligence/tables';
+import { justiceCase } from '../../src/features/justice/tables';
 import { notice } from '../../src/features/notices/tables';
 import { childPhoto } from '../../src/features/profiles/tables';
 import { cseScreening } from '../../src/features/screening/tables';
@@ -407,6 +408,33 @@ describe('expected access (generated from the table)', () => {
           const page = await browser.get(`/children/${c.id}/intelligence`);
           expect(page.statusCode).toBe(row.allow ? 200 : 404);
           expect(page.body.includes(c.name)).toBe(row.allow);
+          break;
+        }
+        case 'justice case': {
+          const c = await childFixture(row.role, row.relationship);
+          const [jc] = await t.services.withTransaction((tx) =>
+            tx
+              .insert(justiceCase)
+              .values({
+                childId: c.id,
+                crimeReference: 'Probe/0001/26',
+                recordedByAgencyId: c.agencyId,
+                status: 'investigating',
+                statusOn: '2026-02-01',
+                createdAt: t.clock.now(),
+              })
+              .returning({ id: justiceCase.id }),
+          );
+          for (const url of [`/justice-cases/${jc?.id}`, `/children/${c.id}/justice`]) {
+            const page = await browser.get(url);
+            expect(page.statusCode, url).toBe(row.allow ? 200 : 404);
+            expect(page.body.includes('Probe/0001/26'), url).toBe(row.allow);
+          }
+          const api = await t.app.inject({
+            url: `/api/v1/justice-cases/${jc?.id}`,
+            headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
+          });
+          expect(api.statusCode).toBe(row.allow ? 200 : 404);
           break;
         }
         case 'evidence pack': {

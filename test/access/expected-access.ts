@@ -47,7 +47,8 @@ export type Resource =
   | 'annual report'
   | 'SSDA903 export'
   | 'episode import'
-  | 'row-level download';
+  | 'row-level download'
+  | 'justice case';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -154,6 +155,17 @@ export const expectedAccess: ExpectedAccess[] = [
     'missing_coordinator',
   ]),
   ...rows('child intelligence', 'no-relationship', []),
+  // A justice case: the justice permission, and the child.
+  ...rows('justice case', 'agency-holds-access', [
+    'police_mash_officer',
+    'social_care_mash_practitioner',
+    'missing_coordinator',
+    'missing_lead',
+    'duty_manager',
+    'return_interview_worker',
+  ]),
+  ...rows('justice case', 'access-expired', []),
+  ...rows('justice case', 'no-relationship', []),
   // The evidence pack and the network around a child follow the same rule.
   ...rows('evidence pack', 'agency-holds-access', [
     'police_mash_officer',

@@ -8,6 +8,7 @@ import { alert } from '../../src/features/alerts/tables';
 import { team } from '../../src/features/allocation/tables';
 import { episode, returnInterview } from '../../src/features/episodes/tables';
 import { childrensHome } from '../../src/features/homes/tables';
+import { justiceCase, justiceCaseStatus, justiceSupportReview } from '../../src/features/justice/tables';
 import {
   intelCandidate,
   intelEntity,
@@ -160,6 +161,8 @@ interface ChildGraph {
   photo: string;
   careEpisode: string;
   warningNotice: string;
+  justiceCase: string;
+  supportReview: string;
 }
 
 const childGraphs = new Map<string, Promise<ChildGraph>>();
@@ -319,6 +322,38 @@ async function makeChildGraph(relationship: Relationship, agencyId: string): Pro
         createdAt: now,
       })
       .returning({ id: warningNotice.id });
+    // A justice case that ended with no further action, with its support review, recorded by the reporter.
+    const [jc] = await tx
+      .insert(justiceCase)
+      .values({
+        childId,
+        crimeReference: '13/000001/26',
+        recordedByAgencyId: reporter,
+        status: 'no_further_action',
+        statusOn: '2026-02-01',
+        createdAt: now,
+      })
+      .returning({ id: justiceCase.id });
+    const [js] = await tx
+      .insert(justiceCaseStatus)
+      .values({
+        caseId: jc?.id ?? '',
+        status: 'no_further_action',
+        statusOn: '2026-02-01',
+        recordedByAgencyId: reporter,
+        recordedAt: now,
+      })
+      .returning({ id: justiceCaseStatus.id });
+    const [jr] = await tx
+      .insert(justiceSupportReview)
+      .values({
+        caseId: jc?.id ?? '',
+        childId,
+        statusId: js?.id ?? '',
+        dueAt: new Date(now.getTime() + 14 * DAY),
+        createdAt: now,
+      })
+      .returning({ id: justiceSupportReview.id });
     return {
       child: childId,
       episode: e?.id ?? '',
@@ -329,6 +364,8 @@ async function makeChildGraph(relationship: Relationship, agencyId: string): Pro
       photo: ph?.id ?? '',
       careEpisode: ce?.id ?? '',
       warningNotice: w?.id ?? '',
+      justiceCase: jc?.id ?? '',
+      supportReview: jr?.id ?? '',
     };
   });
 }
@@ -722,6 +759,8 @@ async function concreteUrl(row: AccessRow, probing: typeof appUser.$inferSelect 
       if (/\/return-interviews\/$/.test(before)) return c.returnInterview;
       if (/\/screenings\/$/.test(before)) return c.screening;
       if (/\/warning-notices\/$/.test(before)) return c.warningNotice;
+      if (/\/justice-cases\/$/.test(before)) return c.justiceCase;
+      if (/\/support-reviews\/$/.test(before)) return c.supportReview;
       return c.child;
     }
     if (n) {

@@ -318,6 +318,8 @@ const tableOf: Record<string, string> = {
   subgroups: 'subgroup',
   'subgroup-meetings': 'subgroup_meeting',
   'warning-notices': 'warning_notice',
+  'justice-cases': 'justice_case',
+  'support-reviews': 'justice_support_review',
   resolution: 'intel_candidate',
   merges: 'intel_merge',
   screenings: 'cse_screening',

@@ -128,6 +128,8 @@ const intelViewers: Role[] = [policeMash, socialMash, coordinator, analyst, chai
 const intelRecorders: Role[] = [policeMash, socialMash, coordinator, missingLead, returnWorker, analyst];
 const resolvers: Role[] = [policeMash, analyst];
 const warningRecorders: Role[] = [policeMash, coordinator];
+const justiceViewers: Role[] = [policeMash, socialMash, coordinator, missingLead, dutyManager, returnWorker];
+const justiceRecorders: Role[] = [policeMash, socialMash, coordinator, missingLead, returnWorker];
 const homeViewers: Role[] = [policeMash, socialMash, coordinator, missingLead, homeStaff, analyst, hubAdmin];
 const reportViewers: Role[] = [policeMash, socialMash, coordinator, missingLead, dutyManager, analyst, chair];
 const reportDownloaders: Role[] = [policeMash, socialMash, coordinator, missingLead, analyst];
@@ -700,6 +702,56 @@ export const routeAccess: Group[] = [
       'POST /api/v1/sightings/:id/link',
       'POST /api/v1/sightings/:id/keep',
     ],
+  },
+  // Justice cases: their own permissions, and the child.
+  {
+    what: 'a child’s justice cases and support reviews',
+    record: 'child',
+    roles: justiceViewers,
+    routes: [
+      'GET /children/:id/justice',
+      'GET /justice-cases/:id',
+      'GET /support-reviews/:id',
+      'GET /api/v1/children/:id/justice-cases',
+      'GET /api/v1/justice-cases/:id',
+    ],
+  },
+  {
+    what: 'recording justice cases, their status, statements, special measures, contacts and support reviews',
+    record: 'child',
+    roles: justiceRecorders,
+    routes: [
+      'GET /children/:id/justice/new',
+      'POST /children/:id/justice/new',
+      'GET /justice-cases/:id/status',
+      'POST /justice-cases/:id/status',
+      'GET /justice-cases/:id/statements',
+      'POST /justice-cases/:id/statements',
+      'GET /justice-cases/:id/special-measures',
+      'POST /justice-cases/:id/special-measures',
+      'GET /justice-cases/:id/special-measures/decision',
+      'POST /justice-cases/:id/special-measures/decision',
+      'GET /justice-cases/:id/contacts',
+      'POST /justice-cases/:id/contacts',
+      'GET /justice-cases/:id/supporter',
+      'POST /justice-cases/:id/supporter',
+      'GET /justice-cases/:id/entered-in-error',
+      'POST /justice-cases/:id/entered-in-error',
+      'POST /support-reviews/:id',
+      'POST /api/v1/children/:id/justice-cases',
+      'POST /api/v1/justice-cases/:id/statuses',
+      'POST /api/v1/justice-cases/:id/contacts',
+      'POST /api/v1/justice-cases/:id/statements',
+      'POST /api/v1/justice-cases/:id/special-measures',
+      'POST /api/v1/justice-cases/:id/special-measure-decisions',
+      'POST /api/v1/support-reviews/:id/completion',
+    ],
+  },
+  {
+    what: 'naming a person of concern in a justice case: intelligence as well',
+    record: 'child',
+    roles: justiceRecorders.filter((r) => intelViewers.includes(r)),
+    routes: ['GET /justice-cases/:id/persons', 'POST /justice-cases/:id/persons'],
   },
   // Work and allocation.
   {
