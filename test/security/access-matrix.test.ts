@@ -8,7 +8,6 @@ import { alert } from '../../src/features/alerts/tables';
 import { team } from '../../src/features/allocation/tables';
 import { episode, returnInterview } from '../../src/features/episodes/tables';
 import { childrensHome } from '../../src/features/homes/tables';
-import { justiceCase, justiceCaseStatus, justiceSupportReview } from '../../src/features/justice/tables';
 import {
   intelCandidate,
   intelEntity,
@@ -16,6 +15,7 @@ import {
   intelPattern,
   warningNotice,
 } from '../../src/features/intelligence/tables';
+import { justiceCase, justiceCaseStatus, justiceSupportReview } from '../../src/features/justice/tables';
 import {
   notice,
   noticeAttachment,
