@@ -10,6 +10,7 @@ import { location } from '../features/locations/tables';
 import { milesBetween } from '../features/placements/distance';
 import { placement } from '../features/placements/tables';
 import { childProfile, childProfileEntry } from '../features/profiles/tables';
+import { seedDemoTraining } from '../features/training/demo';
 import { child, childAccess } from '../platform/access/tables';
 import { findLocalAuthority } from '../platform/agencies/reference-data';
 import { agency } from '../platform/agencies/tables';
@@ -625,6 +626,7 @@ export async function seedDemoRecords(
     await seedDemoIntelligence(tx, now);
     await seedDemoCareEpisodes(tx, childRows, placementRows, now);
     await seedDemoAdvocacy(tx, childRows, now);
+    await seedDemoTraining(tx, now);
 
     await recordAudit(tx, systemContext(clock, 'seed'), { action: 'seed.demo-records', subjectType: 'demo' });
   });
