@@ -8,8 +8,9 @@ import { childAccess } from '../../platform/access/tables';
 import { auditEvent } from '../../platform/audit/tables';
 import type { Context } from '../../platform/context';
 import { allocation } from '../allocation/tables';
+import { Disposal } from '../retention/disposer';
 import { JusticeService } from './justice.service';
-import { justiceCaseStatus, justiceSupportReview } from './tables';
+import { justiceCase, justiceCaseStatus, justiceContact, justiceSupportReview } from './tables';
 
 let t: TestApp;
 let police: Context;
@@ -321,5 +322,54 @@ describe('the justice pages', () => {
     const childPage = textOf((await browser.get(`/children/${childId}`)).body);
     expect(childPage).toContain('Justice');
     expect(childPage).toContain('1 (1 open)');
+  });
+});
+
+describe('the child’s justice cases elsewhere', () => {
+  it('are in the subject access export, whatever the producer’s justice permission', async () => {
+    const childId = await childWithWorker('Subject');
+    const caseId = await newCase(childId, { supporterName: 'Alex Example' });
+    await t.services.justice.changeStatus(police, caseId, { status: 'discontinued', statusOn: '2026-05-30' });
+    const exported = await t.services.subjectAccess.export(lead, childId);
+    const section = exported.sections.find((x) => x.heading === 'Justice cases');
+    expect(section?.records[0]?.title).toBe('Crime reference 13/123456/26');
+    const fields = section?.records[0]?.fields ?? [];
+    expect(fields).toContainEqual({
+      label: 'Supporter',
+      value: 'Alex Example',
+      thirdParty: true,
+    });
+    expect(fields.map((x) => x.value)).toContain('Discontinued by the prosecutor since 2026-05-30');
+  });
+
+  it('go when the child is disposed of: cases, statuses, contacts, reviews and their allocation', async () => {
+    const childId = await childWithWorker('Disposed');
+    const caseId = await newCase(childId);
+    await t.services.justice.recordContact(police, caseId, {
+      contactAt: new Date('2026-05-31T10:00:00Z'),
+      contactWith: 'child',
+      stage: 'before',
+      method: 'video',
+    });
+    const { supportReviewId } = await t.services.justice.changeStatus(police, caseId, {
+      status: 'no_further_action',
+      statusOn: '2026-05-31',
+    });
+    await t.services.withTransaction(async (tx) => {
+      const disposal = await Disposal.start(tx);
+      await disposal.remove('child', 'id', 'uuid', [childId]);
+      await disposal.finish(childId);
+    });
+    const left = await t.services.withTransaction(async (tx) => ({
+      cases: await tx.select().from(justiceCase).where(eq(justiceCase.id, caseId)),
+      statuses: await tx.select().from(justiceCaseStatus).where(eq(justiceCaseStatus.caseId, caseId)),
+      contacts: await tx.select().from(justiceContact).where(eq(justiceContact.caseId, caseId)),
+      reviews: await tx.select().from(justiceSupportReview).where(eq(justiceSupportReview.caseId, caseId)),
+      allocations: await tx
+        .select()
+        .from(allocation)
+        .where(eq(allocation.subjectId, supportReviewId ?? '')),
+    }));
+    expect(left).toEqual({ cases: [], statuses: [], contacts: [], reviews: [], allocations: [] });
   });
 });

@@ -11,6 +11,7 @@ import { advocacySubjectAccess } from '../advocacy/subject-access';
 import { concern } from '../alerts/tables';
 import * as children from '../children/children.repository';
 import { episode, returnInterview, riskGrading } from '../episodes/tables';
+import { justiceSubjectAccess } from '../justice/subject-access';
 import { notice, noticeContribution, noticeDecision } from '../notices/tables';
 import { placement } from '../placements/tables';
 import { childProfile, childProfileEntry } from '../profiles/tables';
@@ -242,6 +243,7 @@ export class SubjectAccessService {
       });
 
       sections.push(await advocacySubjectAccess(tx, childId));
+      sections.push(await justiceSubjectAccess(tx, childId));
 
       // Who viewed or changed the record, and when: every audit event about the child.
       const events = await tx
