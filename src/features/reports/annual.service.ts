@@ -9,6 +9,7 @@ import { NotFoundError } from '../../platform/http/errors';
 import { fromLondon, londonDate } from '../../platform/http/london-time';
 import { advocacyFigures, advocacySections } from '../advocacy/annual-figures';
 import { ethnicityCodes, sexCodes } from '../children/codes';
+import { justiceSection } from '../justice/annual-figures';
 import { categoryNames } from '../notices/schemas';
 import { noticeCategories } from '../notices/tables';
 import { trainingSection } from '../training/annual-figures';
@@ -655,6 +656,7 @@ export class AnnualReportService {
         ...reportSections(figures, area, exact),
         ...advocacySections(await advocacyFigures(tx, area, period), area, exact),
         ...(await trainingSection(tx, area, period.to)),
+        ...(await justiceSection(tx, area, period, exact)),
       ],
     };
   }
