@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advocacyMeeting } from '../../src/features/advocacy/tables';
 import { episode, riskGrading } from '../../src/features/episodes/tables';
 import { intelEntity } from '../../src/features/intelligence/tables';
 import { justiceCase } from '../../src/features/justice/tables';
@@ -435,6 +436,43 @@ describe('expected access (generated from the table)', () => {
             headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
           });
           expect(api.statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'advocacy meeting':
+        case 'advocacy form': {
+          const c = await childFixture(row.role, row.relationship);
+          const [m] = await t.services.withTransaction((tx) =>
+            tx
+              .insert(advocacyMeeting)
+              .values({
+                childId: c.id,
+                responsibleAuthorityCode: LEEDS,
+                kind: 'care_review',
+                meetingOn: '2026-02-01',
+                offered: false,
+                notOfferedReason: 'Probe reason not offered',
+                recordedByAgencyId: c.agencyId,
+                recordedAt: t.clock.now(),
+                updatedAt: t.clock.now(),
+              })
+              .returning({ id: advocacyMeeting.id }),
+          );
+          const urls =
+            row.resource === 'advocacy meeting'
+              ? [`/advocacy/${m?.id}`, `/children/${c.id}/advocacy`]
+              : [`/advocacy/${m?.id}/edit`, `/children/${c.id}/advocacy/new`];
+          for (const url of urls) {
+            const page = await browser.get(url);
+            expect(page.statusCode, url).toBe(row.allow ? 200 : 404);
+            expect(page.body.includes(c.name), url).toBe(row.allow);
+          }
+          if (row.resource === 'advocacy meeting') {
+            const api = await t.app.inject({
+              url: `/api/v1/advocacy-meetings/${m?.id}`,
+              headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
+            });
+            expect(api.statusCode).toBe(row.allow ? 200 : 404);
+          }
           break;
         }
         case 'evidence pack': {

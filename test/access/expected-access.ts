@@ -48,7 +48,9 @@ export type Resource =
   | 'SSDA903 export'
   | 'episode import'
   | 'row-level download'
-  | 'justice case';
+  | 'justice case'
+  | 'advocacy meeting'
+  | 'advocacy form';
 
 export interface ExpectedAccess {
   resource: Resource;
@@ -232,6 +234,14 @@ export const expectedAccess: ExpectedAccess[] = [
   ...rows('decision at 18', 'agency-holds-access', ['social_care_mash_practitioner', 'missing_lead']),
   ...rows('decision at 18', 'access-expired', []),
   ...rows('decision at 18', 'no-relationship', []),
+  // Advocacy for a child's meetings follows the child; recording it is for the local authority's
+  // MASH social care and missing lead.
+  ...rows('advocacy meeting', 'agency-holds-access', childViewers),
+  ...rows('advocacy meeting', 'access-expired', []),
+  ...rows('advocacy meeting', 'no-relationship', []),
+  ...rows('advocacy form', 'agency-holds-access', ['social_care_mash_practitioner', 'missing_lead']),
+  ...rows('advocacy form', 'access-expired', []),
+  ...rows('advocacy form', 'no-relationship', []),
   // A CSE screening follows its child.
   ...rows('CSE screening', 'agency-holds-access', childViewers),
   ...rows('CSE screening', 'access-expired', []),

@@ -4,6 +4,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advocacyMeeting } from '../../src/features/advocacy/tables';
 import { alert } from '../../src/features/alerts/tables';
 import { team } from '../../src/features/allocation/tables';
 import { episode, returnInterview } from '../../src/features/episodes/tables';
@@ -161,6 +162,7 @@ interface ChildGraph {
   photo: string;
   careEpisode: string;
   warningNotice: string;
+  advocacyMeeting: string;
   justiceCase: string;
   supportReview: string;
 }
@@ -322,6 +324,20 @@ async function makeChildGraph(relationship: Relationship, agencyId: string): Pro
         createdAt: now,
       })
       .returning({ id: warningNotice.id });
+    const [am] = await tx
+      .insert(advocacyMeeting)
+      .values({
+        childId,
+        responsibleAuthorityCode: LEEDS,
+        kind: 'care_review',
+        meetingOn: '2026-02-01',
+        offered: false,
+        notOfferedReason: 'Probe',
+        recordedByAgencyId: reporter,
+        recordedAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: advocacyMeeting.id });
     // A justice case that ended with no further action, with its support review, recorded by the reporter.
     const [jc] = await tx
       .insert(justiceCase)
@@ -364,6 +380,7 @@ async function makeChildGraph(relationship: Relationship, agencyId: string): Pro
       photo: ph?.id ?? '',
       careEpisode: ce?.id ?? '',
       warningNotice: w?.id ?? '',
+      advocacyMeeting: am?.id ?? '',
       justiceCase: jc?.id ?? '',
       supportReview: jr?.id ?? '',
     };
@@ -759,6 +776,7 @@ async function concreteUrl(row: AccessRow, probing: typeof appUser.$inferSelect 
       if (/\/return-interviews\/$/.test(before)) return c.returnInterview;
       if (/\/screenings\/$/.test(before)) return c.screening;
       if (/\/warning-notices\/$/.test(before)) return c.warningNotice;
+      if (/\/advocacy(-meetings)?\/$/.test(before)) return c.advocacyMeeting;
       if (/\/justice-cases\/$/.test(before)) return c.justiceCase;
       if (/\/support-reviews\/$/.test(before)) return c.supportReview;
       return c.child;

@@ -318,6 +318,8 @@ const tableOf: Record<string, string> = {
   subgroups: 'subgroup',
   'subgroup-meetings': 'subgroup_meeting',
   'warning-notices': 'warning_notice',
+  advocacy: 'advocacy_meeting',
+  'advocacy-meetings': 'advocacy_meeting',
   'justice-cases': 'justice_case',
   'support-reviews': 'justice_support_review',
   resolution: 'intel_candidate',

@@ -128,6 +128,7 @@ const intelViewers: Role[] = [policeMash, socialMash, coordinator, analyst, chai
 const intelRecorders: Role[] = [policeMash, socialMash, coordinator, missingLead, returnWorker, analyst];
 const resolvers: Role[] = [policeMash, analyst];
 const warningRecorders: Role[] = [policeMash, coordinator];
+const advocacyRecorders: Role[] = [socialMash, missingLead];
 const justiceViewers: Role[] = [policeMash, socialMash, coordinator, missingLead, dutyManager, returnWorker];
 const justiceRecorders: Role[] = [policeMash, socialMash, coordinator, missingLead, returnWorker];
 const homeViewers: Role[] = [policeMash, socialMash, coordinator, missingLead, homeStaff, analyst, hubAdmin];
@@ -587,7 +588,11 @@ export const routeAccess: Group[] = [
     what: 'report downloads',
     record: 'none',
     roles: reportDownloaders,
-    routes: ['GET /reports/annual/download.:format', 'GET /api/v1/reports/annual'],
+    routes: [
+      'GET /reports/annual/download.:format',
+      'GET /api/v1/reports/annual',
+      'GET /api/v1/reports/advocacy',
+    ],
   },
   {
     what: 'the SSDA903 return',
@@ -752,6 +757,33 @@ export const routeAccess: Group[] = [
     record: 'child',
     roles: justiceRecorders.filter((r) => intelViewers.includes(r)),
     routes: ['GET /justice-cases/:id/persons', 'POST /justice-cases/:id/persons'],
+  },
+  // Independent advocacy: follows the child; recording needs its own permission.
+  {
+    what: 'a child’s advocacy for care reviews and placement planning meetings',
+    record: 'child',
+    roles: childViewers,
+    routes: [
+      'GET /children/:id/advocacy',
+      'GET /advocacy/:id',
+      'GET /api/v1/children/:id/advocacy-meetings',
+      'GET /api/v1/advocacy-meetings/:id',
+    ],
+  },
+  {
+    what: 'recording and updating advocacy for a child’s meetings',
+    record: 'child',
+    roles: advocacyRecorders,
+    routes: [
+      'GET /children/:id/advocacy/new',
+      'POST /children/:id/advocacy/new',
+      'GET /advocacy/:id/edit',
+      'POST /advocacy/:id/edit',
+      'POST /advocacy/:id/entered-in-error',
+      'POST /api/v1/children/:id/advocacy-meetings',
+      'PATCH /api/v1/advocacy-meetings/:id',
+      'POST /api/v1/advocacy-meetings/:id/entered-in-error',
+    ],
   },
   // Work and allocation.
   {
