@@ -37,6 +37,7 @@ import {
   subgroupMeeting,
   subgroupMember,
 } from '../../src/features/subgroup/tables';
+import { trainingRecord, trainingStaff } from '../../src/features/training/tables';
 import { permissionsOf, type Role, roleNames } from '../../src/platform/access/catalogue';
 import { type AccessBasis, child, childAccess } from '../../src/platform/access/tables';
 import { agency } from '../../src/platform/agencies/tables';
@@ -65,6 +66,8 @@ afterAll(async () => {
 const LEEDS = 'E08000035';
 const NORTH_YORKSHIRE = 'E06000065';
 const DAY = 86_400_000;
+/** One of the courses every database starts with. */
+const TRAINING_COURSE = '7a1c0000-0000-4000-8000-000000000001';
 
 function demoUserFor(role: Role) {
   const user = demoUsers.find((u) => u.roles.includes(role));
@@ -479,6 +482,8 @@ interface AgencyGraph {
   meeting: string;
   meetingAction: string;
   home: string;
+  trainingStaff: string;
+  trainingRecord: string;
 }
 
 const agencyGraphs = new Map<string, Promise<AgencyGraph>>();
@@ -593,7 +598,23 @@ async function makeAgencyGraph(
         importedAt: now,
       })
       .returning({ id: childrensHome.id });
+    const [ts] = await tx
+      .insert(trainingStaff)
+      .values({ agencyId, givenName: 'Probe', familyName: 'Trainee', sector: 'other', createdAt: now })
+      .returning({ id: trainingStaff.id });
+    const [tr] = await tx
+      .insert(trainingRecord)
+      .values({
+        staffId: ts?.id ?? '',
+        courseId: TRAINING_COURSE,
+        completedOn: '2026-01-05',
+        validUntil: '2028-01-05',
+        createdAt: now,
+      })
+      .returning({ id: trainingRecord.id });
     return {
+      trainingStaff: ts?.id ?? '',
+      trainingRecord: tr?.id ?? '',
       home: h?.id ?? '',
       agency: own ? probing.agencyId : (a?.id ?? ''),
       area,
@@ -800,7 +821,11 @@ async function concreteUrl(row: AccessRow, probing: typeof appUser.$inferSelect 
       if (/\/subgroups\/$/.test(before)) return a.subgroup;
       if (/\/subgroup-meetings\/$/.test(before)) return a.meeting;
       if (/\/homes\/$/.test(before)) return a.home;
+      if (/\/training\/organisations\/$/.test(before)) return a.agency;
+      if (/\/training\/staff\/$/.test(before)) return a.trainingStaff;
+      if (/\/training\/records\/$/.test(before)) return a.trainingRecord;
     }
+    if (/\/admin\/training\/courses\/$/.test(before)) return TRAINING_COURSE;
     if (name === 'format') return 'csv';
     if (name === 'table') return 'Header';
     if (name === 'cell') return g.cell;

@@ -325,6 +325,7 @@ const tableOf: Record<string, string> = {
   resolution: 'intel_candidate',
   merges: 'intel_merge',
   screenings: 'cse_screening',
+  courses: 'training_course',
 };
 
 /** A real value for each path parameter, or an unused id where the seed has no such record. */
@@ -341,6 +342,15 @@ async function realUrl(route: RegisteredRoute, actorAgencyId: string): Promise<s
     const name = seg.slice(1);
     let value: string | undefined;
     if (before === 'children' || before === 'allocations') value = fixtures.childId;
+    // Training records of the sender's own organisation (the demo seeds some for the force).
+    else if (before === 'staff' && route.url.includes('/training/'))
+      value = await one('select id as v from training_staff where agency_id = $1 limit 1', [actorAgencyId]);
+    else if (before === 'records' && route.url.includes('/training/'))
+      value = await one(
+        'select r.id as v from training_record r join training_staff s on s.id = r.staff_id where s.agency_id = $1 limit 1',
+        [actorAgencyId],
+      );
+    else if (before === 'organisations') value = actorAgencyId;
     else if (name === 'type') value = 'child';
     else if (name === 'kind') value = 'phones';
     else if (name === 'area') value = LEEDS;

@@ -9,6 +9,7 @@ import { team } from '../../src/features/allocation/tables';
 import { intelPattern } from '../../src/features/intelligence/tables';
 import { childProfileEntry } from '../../src/features/profiles/tables';
 import { sightingAccessCode } from '../../src/features/sightings/tables';
+import { trainingRecord, trainingStaff } from '../../src/features/training/tables';
 import { type Permission, permissionsOf } from '../../src/platform/access/catalogue';
 import { child, childAccess } from '../../src/platform/access/tables';
 import { agency } from '../../src/platform/agencies/tables';
@@ -405,7 +406,30 @@ describe('mass assignment', () => {
         .from(childProfileEntry)
         .where(eq(childProfileEntry.childId, second.id));
       const [code] = await tx.select({ id: sightingAccessCode.id }).from(sightingAccessCode);
+      // A staff member of the police agency, whose administrator sends the training routes.
+      const [trainee] = await tx
+        .insert(trainingStaff)
+        .values({
+          agencyId: policeAgency,
+          givenName: 'Probe',
+          familyName: 'Trainee',
+          sector: 'police',
+          createdAt: now,
+        })
+        .returning({ id: trainingStaff.id });
+      const [trained] = await tx
+        .insert(trainingRecord)
+        .values({
+          staffId: trainee?.id ?? '',
+          courseId: '7a1c0000-0000-4000-8000-000000000002',
+          completedOn: '2026-01-05',
+          validUntil: '2028-01-05',
+          createdAt: now,
+        })
+        .returning({ id: trainingRecord.id });
       return {
+        trainee: trainee?.id,
+        trained: trained?.id,
         team: leedsTeam?.id,
         pattern: pattern?.id,
         alert: anAlert?.id,
@@ -427,6 +451,9 @@ describe('mass assignment', () => {
       [/^\/alerts\/:id/, { id: lookups.alert }],
       [/^\/sighting-codes\/:id/, { id: lookups.code }],
       [/^\/admin\/thresholds\/:area/, { area: 'E08000035', code: 'probe' }],
+      [/^\/(api\/v1\/)?training\/staff\/:id/, { id: lookups.trainee }],
+      [/^\/training\/records\/:id/, { id: lookups.trained }],
+      [/^\/admin\/training\/courses\/:id/, { id: '7a1c0000-0000-4000-8000-000000000001' }],
     ];
     const concrete = (url: string) => {
       const values = recordFor.find(([p]) => p.test(url))?.[1] ?? {};

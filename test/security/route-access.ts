@@ -137,6 +137,10 @@ const reportDownloaders: Role[] = [policeMash, socialMash, coordinator, missingL
 const tokenHolders: Role[] = [policeMash, socialMash, coordinator, missingLead, returnWorker, analyst];
 const userManagers: Role[] = [agencyAdmin, hubAdmin];
 const subgroupManagers: Role[] = [chair, hubAdmin];
+const trainingViewers: Role[] = [socialMash, missingLead, analyst, chair, agencyAdmin, hubAdmin, reporter];
+/** Training of an area as a whole: the local authority's own (all the demo's holders are Leeds's) and the hub. */
+const trainingAreaViewers: Role[] = [socialMash, missingLead, analyst, chair, hubAdmin];
+const trainingRecorders: Role[] = [agencyAdmin, reporter];
 
 /** Intersections: a route needing a permission and a child the user may see. */
 function withChildView(roles: Role[]): Role[] {
@@ -783,6 +787,61 @@ export const routeAccess: Group[] = [
       'POST /api/v1/children/:id/advocacy-meetings',
       'PATCH /api/v1/advocacy-meetings/:id',
       'POST /api/v1/advocacy-meetings/:id/entered-in-error',
+    ],
+  },
+  // Training on the warning signs.
+  {
+    what: 'the organisation’s training, the report of the area and the courses (API)',
+    record: 'none',
+    roles: trainingViewers,
+    routes: ['GET /training', 'GET /api/v1/training/courses', 'GET /api/v1/training/staff'],
+  },
+  {
+    what: 'the training report of an area: the authority’s own (the user’s area by default), any for the hub administrator',
+    record: 'none',
+    roles: trainingAreaViewers,
+    routes: ['GET /training/report', 'GET /api/v1/training/report'],
+  },
+  {
+    what: 'an organisation’s training and a staff member: of the user’s own organisation or its authority’s area; any for the hub administrator',
+    record: 'agency',
+    roles: trainingViewers,
+    everywhere: [hubAdmin],
+    routes: ['GET /training/organisations/:id', 'GET /training/staff/:id', 'GET /api/v1/training/staff/:id'],
+  },
+  {
+    what: 'adding staff and importing attendance for the user’s own organisation',
+    record: 'none',
+    roles: trainingRecorders,
+    routes: [
+      'GET /training/staff/new',
+      'POST /training/staff/new',
+      'GET /training/import',
+      'POST /training/import',
+      'POST /api/v1/training/staff',
+    ],
+  },
+  {
+    what: 'recording training of a staff member of the user’s own organisation, their leaving, and corrections',
+    record: 'agency',
+    roles: trainingRecorders,
+    routes: [
+      'POST /training/staff/:id/records',
+      'POST /training/staff/:id/leave',
+      'GET /training/records/:id/error',
+      'POST /training/records/:id/error',
+      'POST /api/v1/training/staff/:id/records',
+    ],
+  },
+  {
+    what: 'the training courses',
+    record: 'none',
+    roles: [hubAdmin],
+    routes: [
+      'GET /admin/training/courses',
+      'POST /admin/training/courses',
+      'GET /admin/training/courses/:id',
+      'POST /admin/training/courses/:id',
     ],
   },
   // Work and allocation.
