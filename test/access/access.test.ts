@@ -10,8 +10,10 @@ import { childPhoto } from '../../src/features/profiles/tables';
 import { cseScreening } from '../../src/features/screening/tables';
 import { currentTool } from '../../src/features/screening/tool';
 import { sighting, sightingAccessCode } from '../../src/features/sightings/tables';
+import { trainingStaff } from '../../src/features/training/tables';
 import type { Role } from '../../src/platform/access/catalogue';
 import { child, childAccess } from '../../src/platform/access/tables';
+import { agency } from '../../src/platform/agencies/tables';
 import { apiToken, appUser } from '../../src/platform/auth/tables';
 import { hashToken } from '../../src/platform/auth/tokens';
 import { demoUsers } from '../../src/synth/demo';
@@ -153,6 +155,39 @@ async function sightingFixture(relationship: ExpectedAccess['relationship']) {
         createdAt: now,
       })
       .returning({ id: sighting.id });
+    return row?.id ?? '';
+  });
+}
+
+/**
+ * A staff member whose training is recorded: of the role's own agency, of another organisation in
+ * Leeds (the area of every demo role), or of one in North Yorkshire.
+ */
+async function trainingStaffFixture(role: Role, relationship: ExpectedAccess['relationship']) {
+  const own = await userRow(demoUserFor(role).email);
+  return t.services.withTransaction(async (tx) => {
+    let agencyId = own.agencyId;
+    if (relationship !== 'same-agency') {
+      const [a] = await tx
+        .insert(agency)
+        .values({
+          name: `Probe organisation ${randomUUID().slice(0, 6)}`,
+          type: 'voluntary',
+          localAuthorityCode: relationship === 'same-area' ? LEEDS : NORTH_YORKSHIRE,
+        })
+        .returning({ id: agency.id });
+      agencyId = a?.id ?? '';
+    }
+    const [row] = await tx
+      .insert(trainingStaff)
+      .values({
+        agencyId,
+        givenName: 'Probe',
+        familyName: 'Trainee',
+        sector: 'voluntary',
+        createdAt: t.clock.now(),
+      })
+      .returning({ id: trainingStaff.id });
     return row?.id ?? '';
   });
 }
@@ -383,6 +418,18 @@ describe('expected access (generated from the table)', () => {
           expect((await browser.get(`/screenings/${s?.id}`)).statusCode).toBe(row.allow ? 200 : 404);
           const api = await t.app.inject({
             url: `/api/v1/screenings/${s?.id}`,
+            headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
+          });
+          expect(api.statusCode).toBe(row.allow ? 200 : 404);
+          break;
+        }
+        case 'training staff member': {
+          const id = await trainingStaffFixture(row.role, row.relationship);
+          const page = await browser.get(`/training/staff/${id}`);
+          expect(page.statusCode).toBe(row.allow ? 200 : 404);
+          expect(page.body.includes('Trainee')).toBe(row.allow);
+          const api = await t.app.inject({
+            url: `/api/v1/training/staff/${id}`,
             headers: { authorization: `Bearer ${await tokenFor(row.role)}` },
           });
           expect(api.statusCode).toBe(row.allow ? 200 : 404);

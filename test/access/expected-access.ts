@@ -48,6 +48,7 @@ export type Resource =
   | 'SSDA903 export'
   | 'episode import'
   | 'row-level download'
+  | 'training staff member'
   | 'justice case'
   | 'advocacy meeting'
   | 'advocacy form';
@@ -249,6 +250,25 @@ export const expectedAccess: ExpectedAccess[] = [
   // A sighting is for the MASH of its area to triage; the organisation that reported it cannot read it back.
   ...rows('sighting', 'same-area', mashTriagers),
   ...rows('sighting', 'other-area', []),
+  // A staff member's training on the warning signs: the organisation's own users, the local
+  // authority of its area and the hub administrator; not the police or any other agency.
+  ...rows('training staff member', 'same-agency', [
+    'social_care_mash_practitioner',
+    'missing_lead',
+    'analyst',
+    'subgroup_chair',
+    'agency_administrator',
+    'hub_administrator',
+    'report_only_reporter',
+  ]),
+  ...rows('training staff member', 'same-area', [
+    'social_care_mash_practitioner',
+    'missing_lead',
+    'analyst',
+    'subgroup_chair',
+    'hub_administrator',
+  ]),
+  ...rows('training staff member', 'other-area', ['hub_administrator']),
   // "My work" and the queues: those who are allocated work. A child's allocation follows the child.
   ...rows('work queues', 'none', workers),
   ...rows(
