@@ -6,6 +6,7 @@ import { phoneticCodes } from '../features/children/names';
 import { childSearchName } from '../features/children/tables';
 import { episode, returnInterview, riskGrading } from '../features/episodes/tables';
 import { childrensHome } from '../features/homes/tables';
+import { seedDemoJustice } from '../features/justice/demo';
 import { location } from '../features/locations/tables';
 import { milesBetween } from '../features/placements/distance';
 import { placement } from '../features/placements/tables';
@@ -626,6 +627,7 @@ export async function seedDemoRecords(
     await seedDemoIntelligence(tx, now);
     await seedDemoCareEpisodes(tx, childRows, placementRows, now);
     await seedDemoAdvocacy(tx, childRows, now);
+    await seedDemoJustice(tx, childRows, now);
     await seedDemoTraining(tx, now);
 
     await recordAudit(tx, systemContext(clock, 'seed'), { action: 'seed.demo-records', subjectType: 'demo' });
