@@ -6,6 +6,7 @@ import { type Cursor, pageOf } from '../../platform/http/pagination';
 import { advocacyMeeting } from '../advocacy/tables';
 import { concern } from '../alerts/tables';
 import { episode, returnInterview, riskGrading } from '../episodes/tables';
+import { justiceCase, justiceCaseStatus, justiceContact } from '../justice/tables';
 import { noticeVisibleTo } from '../notices/notices.service';
 import { notice, noticeDecision } from '../notices/tables';
 import { placement } from '../placements/tables';
@@ -24,6 +25,7 @@ export const eventTypes = {
   screening: 'CSE screenings',
   note: 'Case notes',
   advocacy: 'Advocacy for meetings',
+  justice: 'Justice cases',
 } as const;
 export type EventType = keyof typeof eventTypes;
 
@@ -238,6 +240,36 @@ function events(ctx: Context, childId: string): SQL {
         where ${advocacyMeeting.childId} = ${childId} and ${advocacyMeeting.enteredInErrorAt} is null`,
     ),
   ];
+  // Justice details need their own permission: without it the chronology has none of them.
+  if (ctx.permissions.has('justice:view')) {
+    const liveCase = sql`${justiceCase.childId} = ${childId} and ${justiceCase.enteredInErrorAt} is null`;
+    parts.push(
+      part(
+        sql`${justiceCaseStatus.recordedAt}`,
+        'justice-status',
+        'justice',
+        sql`${justiceCaseStatus.id}`,
+        sql`${agency.name}`,
+        sql`${justiceCaseStatus.status}`,
+        sql`concat_ws(': ', ${justiceCase.crimeReference}, ${justiceCaseStatus.outcome}, ${justiceCaseStatus.note})`,
+        sql`${justiceCase.id}`,
+        sql`from ${justiceCaseStatus} join ${justiceCase} on ${justiceCase.id} = ${justiceCaseStatus.caseId}
+          join ${agency} on ${agency.id} = ${justiceCaseStatus.recordedByAgencyId} where ${liveCase}`,
+      ),
+      part(
+        sql`${justiceContact.contactAt}`,
+        'justice-contact',
+        'justice',
+        sql`${justiceContact.id}`,
+        sql`${agency.name}`,
+        sql`${justiceContact.contactWith}`,
+        sql`concat_ws(': ', ${justiceCase.crimeReference}, ${justiceContact.note})`,
+        sql`${justiceCase.id}`,
+        sql`from ${justiceContact} join ${justiceCase} on ${justiceCase.id} = ${justiceContact.caseId}
+          join ${agency} on ${agency.id} = ${justiceContact.recordedByAgencyId} where ${liveCase}`,
+      ),
+    );
+  }
   return sql.join(parts, sql` union all `);
 }
 
@@ -287,6 +319,20 @@ function entryOf(r: EventRow): ChronologyEntry {
         title: `${r.a === 'placement_planning' ? 'Placement planning meeting' : 'Care review'}: advocacy ${r.b}`,
         detail: '',
         href: `/advocacy/${r.link}`,
+      };
+    case 'justice-status':
+      return {
+        ...base,
+        title: `Justice case: ${words(r.a)}`,
+        detail: r.b ?? '',
+        href: `/justice-cases/${r.link}`,
+      };
+    case 'justice-contact':
+      return {
+        ...base,
+        title: `Justice case: contact with ${r.a === 'both' ? 'the child and family' : `the ${r.a}`}`,
+        detail: r.b ?? '',
+        href: `/justice-cases/${r.link}`,
       };
     default:
       return { ...base, title: 'Case note', detail: r.b ?? '', href: null };

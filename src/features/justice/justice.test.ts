@@ -372,4 +372,34 @@ describe('the child’s justice cases elsewhere', () => {
     }));
     expect(left).toEqual({ cases: [], statuses: [], contacts: [], reviews: [], allocations: [] });
   });
+
+  it('are in the chronology with their status changes and contacts, only for those who may see justice details', async () => {
+    const childId = await childWithWorker('Chronicled');
+    const caseId = await newCase(childId);
+    await t.services.justice.recordContact(police, caseId, {
+      contactAt: new Date('2026-05-31T10:00:00Z'),
+      contactWith: 'family',
+      stage: 'before',
+      method: 'phone',
+    });
+    const seen = await t.services.chronology.page(social, childId, { types: ['justice'] });
+    expect(seen.rows.map((r) => r.title)).toEqual([
+      'Justice case: investigating',
+      'Justice case: contact with the family',
+    ]);
+    expect(seen.rows[0]?.href).toBe(`/justice-cases/${caseId}`);
+    await t.services.withTransaction((tx) =>
+      tx.insert(childAccess).values({
+        childId,
+        agencyId: health.actor?.agencyId ?? '',
+        basis: 'case_team',
+        validFrom: new Date('2026-05-01T00:00:00Z'),
+      }),
+    );
+    const hidden = await t.services.chronology.page(health, childId, {});
+    expect(hidden.rows.some((r) => r.type === 'justice' || r.title.startsWith('Justice'))).toBe(false);
+    // The same child's chronology, less the justice case's two events.
+    const full = await t.services.chronology.page(social, childId, {});
+    expect(full.total - hidden.total).toBe(2);
+  });
 });
