@@ -238,6 +238,15 @@ export interface LeedsRecords {
   meetingId: string;
   /** A sighting kept as intelligence three years ago: due for review by the Leeds council. */
   dueSightingId: string;
+  /** A justice case of the first child that ended with no further action, and its support review. */
+  justiceCaseId: string;
+  supportReviewId: string;
+  /** A care review of the first child with advocacy offered and accepted. */
+  advocacyMeetingId: string;
+  /** A member of the Leeds hotel's staff, seen by the hotel and Leeds, with one training record. */
+  trainingOrganisationId: string;
+  trainingStaffId: string;
+  trainingRecordId: string;
   /** Every id and name of these records. */
   terms: string[];
 }
@@ -325,6 +334,37 @@ export async function leedsRecords(t: TestApp, fixture: LeedsFixture): Promise<L
   await t.services.sightings.keepAsIntelligence(social, dueSightingId);
   t.clock.set(now);
 
+  const justiceCaseId = await t.services.justice.create(police, first.id, {
+    crimeReference: '13/410001/26',
+    status: 'investigating',
+    statusOn: '2026-05-10',
+    supporterName: 'Probe Supporter',
+  });
+  const { supportReviewId } = await t.services.justice.changeStatus(police, justiceCaseId, {
+    status: 'no_further_action',
+    statusOn: '2026-05-25',
+  });
+  if (!supportReviewId) throw new Error('support review');
+  const advocacyMeetingId = await t.services.advocacy.record(social, first.id, {
+    kind: 'care_review',
+    meetingOn: '2026-05-20',
+    offered: true,
+    offeredOn: '2026-05-06',
+    offeredBy: 'Probe Reviewing Officer',
+    response: 'accepted',
+    advocateName: 'Probe Advocate',
+    childViews: 'Probe views: I want to stay at my school',
+  });
+  const trainingStaffId = await t.services.training.addStaff(hotel, {
+    givenName: 'Probewyn',
+    familyName: 'Nightdesk',
+    sector: 'hotel_or_venue',
+  });
+  const trainingRecordId = await t.services.training.recordTraining(hotel, trainingStaffId, {
+    courseId: '7a1c0000-0000-4000-8000-000000000001',
+    completedOn: '2026-03-02',
+  });
+
   return {
     homeId,
     warningNoticeId,
@@ -332,6 +372,12 @@ export async function leedsRecords(t: TestApp, fixture: LeedsFixture): Promise<L
     subgroupId,
     meetingId,
     dueSightingId,
+    justiceCaseId,
+    supportReviewId,
+    advocacyMeetingId,
+    trainingOrganisationId: hotel.actor?.agencyId ?? '',
+    trainingStaffId,
+    trainingRecordId,
     terms: [
       homeId,
       'Probe Lodge',
@@ -344,6 +390,17 @@ export async function leedsRecords(t: TestApp, fixture: LeedsFixture): Promise<L
       meetingId,
       dueSightingId,
       reference,
+      justiceCaseId,
+      '13/410001/26',
+      'Probe Supporter',
+      supportReviewId,
+      advocacyMeetingId,
+      'Probe Advocate',
+      'Probe views',
+      trainingStaffId,
+      'Probewyn',
+      'Nightdesk',
+      trainingRecordId,
     ],
   };
 }
