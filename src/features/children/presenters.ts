@@ -139,6 +139,15 @@ export function placementRows(p: {
   ];
 }
 
+/** What an event's link opens, by the page it goes to. */
+const linkTexts: [prefix: string, text: string][] = [
+  ['/episodes/', 'Open the episode'],
+  ['/notices/', 'Open the concern notice'],
+  ['/screenings/', 'Open the screening'],
+  ['/advocacy/', 'Open the advocacy record'],
+  ['/justice-cases/', 'Open the justice case'],
+];
+
 export function timelineItems(events: { at: Date; title: string; detail: string; href: string | null }[]) {
   return events.map((e) => ({
     title: e.title,
@@ -146,6 +155,7 @@ export function timelineItems(events: { at: Date; title: string; detail: string;
     when: formatDateTime(e.at),
     detail: e.detail,
     href: e.href,
+    linkText: linkTexts.find(([prefix]) => e.href?.startsWith(prefix))?.[1] ?? 'Open the record',
   }));
 }
 
