@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../../platform/auth/api.routes';
+import type { Context } from '../../platform/context';
 import type { Services } from '../../services';
 import {
   contactInput,
@@ -222,81 +223,46 @@ export function registerJusticeApi(api: FastifyInstance, services: Services): vo
     async (request) => toResponse(await justice.get(request.ctx, request.params.id)),
   );
 
-  typed.post(
+  /** A write to a case that adds to it (a status, a contact, a statement, a request): 201 with the case. */
+  function addToCase<B extends z.ZodType>(
+    path: string,
+    summary: string,
+    body: B,
+    write: (ctx: Context, caseId: string, input: z.output<B>) => Promise<unknown>,
+  ) {
+    typed.post(
+      path,
+      { config: { access: 'justice:record' }, schema: { summary, tags, params, body, response: created } },
+      async (request, reply) => {
+        await write(request.ctx, request.params.id, request.body as z.output<B>);
+        reply.code(201);
+        return toResponse(await justice.get(request.ctx, request.params.id));
+      },
+    );
+  }
+  addToCase(
     '/justice-cases/:id/statuses',
-    {
-      config: { access: 'justice:record' },
-      schema: {
-        summary:
-          'Move a case on; no further action, discontinued and an outcome end it and start a support review',
-        tags,
-        params,
-        body: statusInput,
-        response: created,
-      },
-    },
-    async (request, reply) => {
-      await justice.changeStatus(request.ctx, request.params.id, request.body);
-      reply.code(201);
-      return toResponse(await justice.get(request.ctx, request.params.id));
-    },
+    'Move a case on; no further action, discontinued and an outcome end it and start a support review',
+    statusInput,
+    (ctx, id, input) => justice.changeStatus(ctx, id, input),
   );
-
-  typed.post(
+  addToCase(
     '/justice-cases/:id/contacts',
-    {
-      config: { access: 'justice:record' },
-      schema: {
-        summary: 'Record a contact with the child or family before, during or after court',
-        tags,
-        params,
-        body: contactInput.extend({ contactAt: z.coerce.date().describe('When the contact was (ISO 8601)') }),
-        response: created,
-      },
-    },
-    async (request, reply) => {
-      await justice.recordContact(request.ctx, request.params.id, request.body);
-      reply.code(201);
-      return toResponse(await justice.get(request.ctx, request.params.id));
-    },
+    'Record a contact with the child or family before, during or after court',
+    contactInput.extend({ contactAt: z.coerce.date().describe('When the contact was (ISO 8601)') }),
+    (ctx, id, input) => justice.recordContact(ctx, id, input),
   );
-
-  typed.post(
+  addToCase(
     '/justice-cases/:id/statements',
-    {
-      config: { access: 'justice:record' },
-      schema: {
-        summary: 'Record the child’s written statement or ABE interview as offered, refused or held',
-        tags,
-        params,
-        body: statementInput,
-        response: created,
-      },
-    },
-    async (request, reply) => {
-      await justice.recordStatement(request.ctx, request.params.id, request.body);
-      reply.code(201);
-      return toResponse(await justice.get(request.ctx, request.params.id));
-    },
+    'Record the child’s written statement or ABE interview as offered, refused or held',
+    statementInput,
+    (ctx, id, input) => justice.recordStatement(ctx, id, input),
   );
-
-  typed.post(
+  addToCase(
     '/justice-cases/:id/special-measures',
-    {
-      config: { access: 'justice:record' },
-      schema: {
-        summary: 'Record that a special measure was asked of the court',
-        tags,
-        params,
-        body: measureRequestInput,
-        response: created,
-      },
-    },
-    async (request, reply) => {
-      await justice.requestMeasure(request.ctx, request.params.id, request.body);
-      reply.code(201);
-      return toResponse(await justice.get(request.ctx, request.params.id));
-    },
+    'Record that a special measure was asked of the court',
+    measureRequestInput,
+    (ctx, id, input) => justice.requestMeasure(ctx, id, input),
   );
 
   typed.post(

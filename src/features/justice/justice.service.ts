@@ -505,8 +505,7 @@ export class JusticeService {
     requirePermission(ctx, 'justice:record');
     const input = statementInput.parse(raw);
     notInFuture(ctx, input.occurredOn, 'occurredOn', 'The date');
-    return this.withTransaction(async (tx) => {
-      const { c } = await this.openCase(tx, ctx, caseId);
+    return this.writeToCase(ctx, caseId, { action: 'justice-case.statement' }, async (tx) => {
       const [row] = await tx
         .insert(justiceStatement)
         .values({
@@ -520,12 +519,6 @@ export class JusticeService {
         })
         .returning({ id: justiceStatement.id });
       if (!row) throw new Error('statement insert returned nothing');
-      await recordAudit(tx, ctx, {
-        action: 'justice-case.statement',
-        subjectType: 'justice_case',
-        subjectId: caseId,
-        childId: c.childId,
-      });
       return row.id;
     });
   }
@@ -534,8 +527,7 @@ export class JusticeService {
     requirePermission(ctx, 'justice:record');
     const input = measureRequestInput.parse(raw);
     notInFuture(ctx, input.requestedOn, 'requestedOn', 'The date it was asked for');
-    return this.withTransaction(async (tx) => {
-      const { c } = await this.openCase(tx, ctx, caseId);
+    return this.writeToCase(ctx, caseId, { action: 'justice-case.measure-request' }, async (tx) => {
       const [waiting] = await tx
         .select({ id: justiceSpecialMeasure.id })
         .from(justiceSpecialMeasure)
@@ -560,12 +552,6 @@ export class JusticeService {
         })
         .returning({ id: justiceSpecialMeasure.id });
       if (!row) throw new Error('special measure insert returned nothing');
-      await recordAudit(tx, ctx, {
-        action: 'justice-case.measure-request',
-        subjectType: 'justice_case',
-        subjectId: caseId,
-        childId: c.childId,
-      });
       return row.id;
     });
   }
@@ -574,8 +560,7 @@ export class JusticeService {
     requirePermission(ctx, 'justice:record');
     const input = measureDecisionInput.parse(raw);
     notInFuture(ctx, input.decidedOn, 'decidedOn', 'The date the court decided');
-    await this.withTransaction(async (tx) => {
-      const { c } = await this.openCase(tx, ctx, caseId);
+    await this.writeToCase(ctx, caseId, { action: 'justice-case.measure-decision' }, async (tx) => {
       const [m] = await tx
         .select()
         .from(justiceSpecialMeasure)
@@ -597,12 +582,6 @@ export class JusticeService {
         .update(justiceSpecialMeasure)
         .set({ decision: input.decision, decidedOn: input.decidedOn, decidedByUserId: ctx.actor.userId })
         .where(eq(justiceSpecialMeasure.id, m.id));
-      await recordAudit(tx, ctx, {
-        action: 'justice-case.measure-decision',
-        subjectType: 'justice_case',
-        subjectId: caseId,
-        childId: c.childId,
-      });
     });
   }
 
@@ -612,8 +591,7 @@ export class JusticeService {
     if (input.contactAt.getTime() > ctx.clock.now().getTime()) {
       throw new ValidationError([{ field: 'contactAt', message: 'The contact must be now or in the past' }]);
     }
-    return this.withTransaction(async (tx) => {
-      const { c } = await this.openCase(tx, ctx, caseId);
+    return this.writeToCase(ctx, caseId, { action: 'justice-case.contact' }, async (tx) => {
       const [row] = await tx
         .insert(justiceContact)
         .values({
@@ -629,12 +607,6 @@ export class JusticeService {
         })
         .returning({ id: justiceContact.id });
       if (!row) throw new Error('contact insert returned nothing');
-      await recordAudit(tx, ctx, {
-        action: 'justice-case.contact',
-        subjectType: 'justice_case',
-        subjectId: caseId,
-        childId: c.childId,
-      });
       return row.id;
     });
   }
@@ -646,8 +618,7 @@ export class JusticeService {
     if (!input.supporterName) {
       throw new ValidationError([{ field: 'supporterName', message: 'Enter the supporter’s name' }]);
     }
-    await this.withTransaction(async (tx) => {
-      const { c } = await this.openCase(tx, ctx, caseId);
+    await this.writeToCase(ctx, caseId, { action: 'justice-case.supporter' }, async (tx) => {
       await tx
         .update(justiceCase)
         .set({
@@ -656,12 +627,6 @@ export class JusticeService {
           supporterAgency: input.supporterAgency ?? null,
         })
         .where(eq(justiceCase.id, caseId));
-      await recordAudit(tx, ctx, {
-        action: 'justice-case.supporter',
-        subjectType: 'justice_case',
-        subjectId: caseId,
-        childId: c.childId,
-      });
     });
   }
 
@@ -670,8 +635,7 @@ export class JusticeService {
     requirePermission(ctx, 'justice:record');
     if (!ctx.permissions.has('intelligence:view')) throw new NotFoundError();
     const input = personInput.parse({ entityId });
-    await this.withTransaction(async (tx) => {
-      const { c } = await this.openCase(tx, ctx, caseId);
+    await this.writeToCase(ctx, caseId, { action: 'justice-case.person' }, async (tx) => {
       const person = await currentEntity(tx, input.entityId);
       if (person?.kind !== 'person') {
         throw new ValidationError([{ field: 'entityId', message: 'Select a person of concern' }]);
@@ -680,12 +644,6 @@ export class JusticeService {
         .insert(justiceCasePerson)
         .values({ caseId, entityId: person.id, addedByUserId: ctx.actor.userId, addedAt: ctx.clock.now() })
         .onConflictDoNothing();
-      await recordAudit(tx, ctx, {
-        action: 'justice-case.person',
-        subjectType: 'justice_case',
-        subjectId: caseId,
-        childId: c.childId,
-      });
     });
   }
 
@@ -693,24 +651,21 @@ export class JusticeService {
   async markEnteredInError(ctx: Context, caseId: string, reason: string): Promise<void> {
     requirePermission(ctx, 'justice:record');
     const why = inErrorInput.parse({ reason }).reason;
-    await this.withTransaction(async (tx) => {
-      const { c } = await this.openCase(tx, ctx, caseId);
-      await tx
-        .update(justiceCase)
-        .set({
-          enteredInErrorAt: ctx.clock.now(),
-          enteredInErrorReason: why,
-          enteredInErrorByUserId: ctx.actor.userId,
-        })
-        .where(eq(justiceCase.id, caseId));
-      await recordAudit(tx, ctx, {
-        action: 'justice-case.entered-in-error',
-        subjectType: 'justice_case',
-        subjectId: caseId,
-        childId: c.childId,
-        reason: why,
-      });
-    });
+    await this.writeToCase(
+      ctx,
+      caseId,
+      { action: 'justice-case.entered-in-error', reason: why },
+      async (tx) => {
+        await tx
+          .update(justiceCase)
+          .set({
+            enteredInErrorAt: ctx.clock.now(),
+            enteredInErrorReason: why,
+            enteredInErrorByUserId: ctx.actor.userId,
+          })
+          .where(eq(justiceCase.id, caseId));
+      },
+    );
   }
 
   /** Completes a support review: support continues, or it has ended and why. */
@@ -760,6 +715,29 @@ export class JusticeService {
   }
 
   /** A case that may still be recorded on: visible, and not entered in error. */
+  /**
+   * One write to an open case the actor may see, audited in the same transaction. What it returns
+   * is the write's own answer (a new row's id, say).
+   */
+  private writeToCase<T>(
+    ctx: Context,
+    caseId: string,
+    audit: { action: string; reason?: string },
+    write: (tx: Tx, c: CaseRow) => Promise<T>,
+  ): Promise<T> {
+    return this.withTransaction(async (tx) => {
+      const { c } = await this.openCase(tx, ctx, caseId);
+      const out = await write(tx, c);
+      await recordAudit(tx, ctx, {
+        ...audit,
+        subjectType: 'justice_case',
+        subjectId: caseId,
+        childId: c.childId,
+      });
+      return out;
+    });
+  }
+
   private async openCase(tx: Tx, ctx: Context, id: string) {
     const found = await this.visibleCase(tx, ctx, id);
     if (found.c.enteredInErrorAt) {
