@@ -13,7 +13,7 @@ import {
   formErrors,
   text,
 } from '../../platform/http/forms';
-import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import type { Services } from '../../services';
 import { defaultPeriod } from '../reports/annual.service';
 import type { MeetingView } from './advocacy.service';
@@ -29,8 +29,6 @@ import {
   responseNames,
 } from './schemas';
 import { type advocacyMeeting, advocacyResponses, heardAnswers, meetingKinds } from './tables';
-
-type WithId = FastifyRequest<{ Params: { id: string } }>;
 
 /** Date fields are named by their day box, so the error summary links to it. */
 const dateField = (field: string) =>
@@ -139,9 +137,7 @@ export async function childAdvocacyCard(services: Services, ctx: Context, childI
 export function registerAdvocacyRoutes(web: FastifyInstance, services: Services): void {
   const { advocacy } = services;
 
-  web.get('/children/:id/advocacy', { config: { access: 'child:view' } }, async (request: WithId, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'GET', '/children/:id/advocacy', 'child:view', async (request, reply, id) => {
     const list = await advocacy.forChild(request.ctx, id);
     return reply.render('advocacy/views/list.njk', {
       pageTitle: 'Independent advocacy',
@@ -172,22 +168,16 @@ export function registerAdvocacyRoutes(web: FastifyInstance, services: Services)
     });
   };
 
-  web.get(
-    '/children/:id/advocacy/new',
-    { config: { access: 'advocacy:record' } },
-    (request: WithId, reply) => {
-      const id = recordId(request);
-      return id ? newPage(request, reply, id) : reply.callNotFound();
-    },
+  recordRoute(web, 'GET', '/children/:id/advocacy/new', 'advocacy:record', (request, reply, id) =>
+    newPage(request, reply, id),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/children/:id/advocacy/new',
-    { config: { access: 'advocacy:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'advocacy:record',
+    async (request, reply, id, form) => {
       const { input, errors } = readMeetingForm(form);
       if (errors.length) return newPage(request, reply, id, form, formErrors(sorted(errors)), 400);
       let meetingId: string;
@@ -220,10 +210,9 @@ export function registerAdvocacyRoutes(web: FastifyInstance, services: Services)
     });
   };
 
-  web.get('/advocacy/:id', { config: { access: 'child:view' } }, (request: WithId, reply) => {
-    const id = recordId(request);
-    return id ? meetingPage(request, reply, id) : reply.callNotFound();
-  });
+  recordRoute(web, 'GET', '/advocacy/:id', 'child:view', (request, reply, id) =>
+    meetingPage(request, reply, id),
+  );
 
   const editPage = async (
     reply: FastifyReply,
@@ -243,40 +232,30 @@ export function registerAdvocacyRoutes(web: FastifyInstance, services: Services)
       ...errors,
     });
 
-  web.get('/advocacy/:id/edit', { config: { access: 'advocacy:record' } }, async (request: WithId, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'GET', '/advocacy/:id/edit', 'advocacy:record', async (request, reply, id) => {
     const m = await advocacy.get(request.ctx, id);
     if (!m.mayChange) return reply.redirect(`/advocacy/${id}`, 303);
     return editPage(reply, m, formValuesOf(m));
   });
 
-  web.post(
-    '/advocacy/:id/edit',
-    { config: { access: 'advocacy:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
-      const m = await advocacy.get(request.ctx, id);
-      const { input, errors } = readMeetingForm(form);
-      if (errors.length) return editPage(reply, m, form, formErrors(sorted(errors)), 400);
-      try {
-        await advocacy.update(request.ctx, id, { ...input, reason: text(form, 'reason') });
-      } catch (error) {
-        return editPage(reply, m, form, serviceErrors(error), 400);
-      }
-      return reply.redirect(`/advocacy/${id}`, 303);
-    },
-  );
+  recordRoute(web, 'POST', '/advocacy/:id/edit', 'advocacy:record', async (request, reply, id, form) => {
+    const m = await advocacy.get(request.ctx, id);
+    const { input, errors } = readMeetingForm(form);
+    if (errors.length) return editPage(reply, m, form, formErrors(sorted(errors)), 400);
+    try {
+      await advocacy.update(request.ctx, id, { ...input, reason: text(form, 'reason') });
+    } catch (error) {
+      return editPage(reply, m, form, serviceErrors(error), 400);
+    }
+    return reply.redirect(`/advocacy/${id}`, 303);
+  });
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/advocacy/:id/entered-in-error',
-    { config: { access: 'advocacy:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'advocacy:record',
+    async (request, reply, id, form) => {
       const parsed = enteredInErrorInput.safeParse({ reason: text(form, 'reason') });
       if (!parsed.success) {
         return meetingPage(request, reply, id, form, formErrors(fieldErrorsOf(parsed.error)), 400);

@@ -10,15 +10,13 @@ import {
   formErrors,
   text,
 } from '../../platform/http/forms';
-import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
 import type { NoticeView } from './evidence.service';
 import { linkTypeNames } from './schemas';
 import { endNoticeInput, warningNoticeInput } from './warning-notices.service';
-
-type WithId = FastifyRequest<{ Params: { id: string } }>;
 
 /** Date fields are named by their day box, so the error summary links to it. */
 const dateField = (field: string) => (field === 'servedOn' || field === 'reviewOn' ? `${field}-day` : field);
@@ -143,23 +141,22 @@ export function registerWarningNoticeRoutes(web: FastifyInstance, services: Serv
     });
   };
 
-  web.get(
+  recordRoute(
+    web,
+    'GET',
     '/children/:id/warning-notices/new',
-    { config: { access: 'warning-notice:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'warning-notice:record',
+    async (request, reply, id) => {
       return formPage(request, reply, id, (request.query ?? {}) as Form);
     },
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/children/:id/warning-notices/new',
-    { config: { access: 'warning-notice:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'warning-notice:record',
+    async (request, reply, id, form) => {
       const errors: FieldError[] = [];
       const served = calendarDate(form, 'servedOn', 'the date the notice was served');
       const review = calendarDate(form, 'reviewOn', 'the date the notice is to be reviewed');
@@ -215,18 +212,16 @@ export function registerWarningNoticeRoutes(web: FastifyInstance, services: Serv
     });
   };
 
-  web.get('/warning-notices/:id', { config: { access: 'intelligence:view' } }, (request: WithId, reply) => {
-    const id = recordId(request);
-    return id ? noticePage(request, reply, id) : reply.callNotFound();
-  });
+  recordRoute(web, 'GET', '/warning-notices/:id', 'intelligence:view', (request, reply, id) =>
+    noticePage(request, reply, id),
+  );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/warning-notices/:id/end',
-    { config: { access: 'warning-notice:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'warning-notice:record',
+    async (request, reply, id, form) => {
       const parsed = endNoticeInput.safeParse({ reason: text(form, 'reason') });
       if (!parsed.success) {
         return noticePage(request, reply, id, form, formErrors(fieldErrorsOf(parsed.error)), 400);
@@ -240,12 +235,12 @@ export function registerWarningNoticeRoutes(web: FastifyInstance, services: Serv
     },
   );
 
-  web.get(
+  recordRoute(
+    web,
+    'GET',
     '/children/:id/warning-notices',
-    { config: { access: 'intelligence:view' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'intelligence:view',
+    async (request, reply, id) => {
       const list = await childWarningNotices(services, request.ctx, id);
       const child = await services.children.get(request.ctx, id);
       return reply.render('intelligence/views/warning-list.njk', {

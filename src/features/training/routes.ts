@@ -11,7 +11,7 @@ import {
   formErrors,
   text,
 } from '../../platform/http/forms';
-import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDate } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
@@ -29,8 +29,6 @@ import {
   staffRows,
 } from './presenters';
 import { courseInput, inErrorInput, leaveInput, recordInput, staffInput } from './schemas';
-
-type WithId = FastifyRequest<{ Params: { id: string } }>;
 
 /** Date fields are named by their day box, so the error summary links to it. */
 const dayBox = (field: string) =>
@@ -84,13 +82,8 @@ export function registerTrainingRoutes(web: FastifyInstance, services: Services)
     organisationPage(request, reply),
   );
 
-  web.get(
-    '/training/organisations/:id',
-    { config: { access: 'training:view' } },
-    (request: WithId, reply) => {
-      const id = recordId(request);
-      return id ? organisationPage(request, reply, id) : reply.callNotFound();
-    },
+  recordRoute(web, 'GET', '/training/organisations/:id', 'training:view', (request, reply, id) =>
+    organisationPage(request, reply, id),
   );
 
   // ---- A new staff member ------------------------------------------------------------------------
@@ -205,18 +198,16 @@ export function registerTrainingRoutes(web: FastifyInstance, services: Services)
     });
   };
 
-  web.get('/training/staff/:id', { config: { access: 'training:view' } }, (request: WithId, reply) => {
-    const id = recordId(request);
-    return id ? staffPage(request, reply, id) : reply.callNotFound();
-  });
+  recordRoute(web, 'GET', '/training/staff/:id', 'training:view', (request, reply, id) =>
+    staffPage(request, reply, id),
+  );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/training/staff/:id/records',
-    { config: { access: 'training:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'training:record',
+    async (request, reply, id, form) => {
       const errors: FieldError[] = [];
       const completedOn = dateErrors(form, 'completedOn', 'the date the course was completed', errors);
       const parsed = recordInput.safeParse({
@@ -243,13 +234,12 @@ export function registerTrainingRoutes(web: FastifyInstance, services: Services)
     },
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/training/staff/:id/leave',
-    { config: { access: 'training:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'training:record',
+    async (request, reply, id, form) => {
       const errors: FieldError[] = [];
       const leftOn = dateErrors(form, 'leftOn', 'the date they left', errors);
       const parsed = leaveInput.safeParse({ leftOn });
@@ -293,22 +283,16 @@ export function registerTrainingRoutes(web: FastifyInstance, services: Services)
     });
   };
 
-  web.get(
-    '/training/records/:id/error',
-    { config: { access: 'training:record' } },
-    (request: WithId, reply) => {
-      const id = recordId(request);
-      return id ? errorPage(request, reply, id) : reply.callNotFound();
-    },
+  recordRoute(web, 'GET', '/training/records/:id/error', 'training:record', (request, reply, id) =>
+    errorPage(request, reply, id),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/training/records/:id/error',
-    { config: { access: 'training:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'training:record',
+    async (request, reply, id, form) => {
       const parsed = inErrorInput.safeParse({ reason: text(form, 'reason') });
       if (!parsed.success)
         return errorPage(request, reply, id, form, formErrors(fieldErrorsOf(parsed.error)), 400);
@@ -491,22 +475,16 @@ export function registerTrainingRoutes(web: FastifyInstance, services: Services)
     });
   };
 
-  web.get(
-    '/admin/training/courses/:id',
-    { config: { access: 'training:manage-courses' } },
-    (request: WithId, reply) => {
-      const id = recordId(request);
-      return id ? coursePage(request, reply, id) : reply.callNotFound();
-    },
+  recordRoute(web, 'GET', '/admin/training/courses/:id', 'training:manage-courses', (request, reply, id) =>
+    coursePage(request, reply, id),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/admin/training/courses/:id',
-    { config: { access: 'training:manage-courses' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'training:manage-courses',
+    async (request, reply, id, form) => {
       const parsed = courseInput.safeParse({
         title: text(form, 'title'),
         covers: text(form, 'covers'),
