@@ -36,6 +36,7 @@ const envSchema = z
     LANTERN_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     JUSTICE_NO_CONTACT_DAYS: z.coerce.number().int().min(1).default(28),
     JUSTICE_SUPPORT_REVIEW_DAYS: z.coerce.number().int().min(1).default(14),
+    TRAINING_RENEWAL_DAYS: z.coerce.number().int().min(1).default(60),
     RETENTION_CHILD_MONTHS: z.coerce.number().int().min(1).default(72),
     RETENTION_SIGHTING_MONTHS: z.coerce.number().int().min(1).default(24),
     RETENTION_NFA_NOTICE_MONTHS: z.coerce.number().int().min(1).default(24),
@@ -117,6 +118,8 @@ export interface Config {
    * flagged; a support review is due so many days after a case ends.
    */
   justice: { noContactDays: number; supportReviewDays: number };
+  /** Training running out within so many days is listed as a renewal due. */
+  trainingRenewalDays: number;
   /** Months after which each kind of record comes up for a keep-or-dispose review. */
   retention: {
     childMonths: number;
@@ -170,6 +173,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       noContactDays: env.JUSTICE_NO_CONTACT_DAYS,
       supportReviewDays: env.JUSTICE_SUPPORT_REVIEW_DAYS,
     },
+    trainingRenewalDays: env.TRAINING_RENEWAL_DAYS,
     retention: {
       childMonths: env.RETENTION_CHILD_MONTHS,
       sightingMonths: env.RETENTION_SIGHTING_MONTHS,

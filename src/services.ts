@@ -140,6 +140,6 @@ export function createServices(database: Database, config: Config, clock: Clock)
     thresholds: new ThresholdsService(platform.withTransaction),
     returnInterviews: new ReturnInterviewsService(platform.withTransaction, alerts, platform.drafts),
     retention: new RetentionService(platform.withTransaction, config.retention),
-    training: new TrainingService(platform.withTransaction),
+    training: new TrainingService(platform.withTransaction, config.trainingRenewalDays),
   };
 }

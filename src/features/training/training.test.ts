@@ -2,11 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, buildTestApp, DEMO_PASSWORD, type TestApp } from '../../../test/support/app';
 import { contextFor } from '../../../test/support/contexts';
+import { loadConfig } from '../../config';
 import { auditEvent } from '../../platform/audit/tables';
 import type { Context } from '../../platform/context';
 import { NotFoundError } from '../../platform/http/errors';
 import { COURSE_GROOMING, COURSE_MISSING, providerWithHome } from './training.fixtures';
-import { addMonths } from './training.service';
+import { addMonths, TrainingService } from './training.service';
 
 let t: TestApp;
 let provider: { agencyId: string; homeId: string; adminEmail: string };
@@ -172,6 +173,16 @@ describe('renewals due', () => {
       ['Soon', '2026-04-20'],
     ]);
     expect(o.share).toEqual({ staff: 4, trained: 3, percent: 75 });
+
+    // TRAINING_RENEWAL_DAYS widens the window: at 120 days, 'Later' (until 1 June) is due too.
+    const config = loadConfig({ NODE_ENV: 'test', TRAINING_RENEWAL_DAYS: '120' });
+    expect(config.trainingRenewalDays).toBe(120);
+    const wider = await new TrainingService(
+      t.services.withTransaction,
+      config.trainingRenewalDays,
+    ).organisation(hotel);
+    expect(wider.renewals.map((r) => r.givenName)).toEqual(['Expired', 'Soon', 'Later']);
+    expect(wider.renewalDays).toBe(120);
   });
 });
 
