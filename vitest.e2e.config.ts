@@ -7,8 +7,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    // One browser at a time: two cores, and journeys are long.
-    maxWorkers: 1,
-    fileParallelism: false,
+    // Two journeys at a time, each with its own app, port and Chromium; one worker's files share
+    // its loaded modules.
+    maxWorkers: 2,
+    isolate: false,
   },
 });

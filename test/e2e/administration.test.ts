@@ -21,6 +21,7 @@ describe('administration', () => {
     await expectAccessible(page, 'users list');
 
     await page.getByRole('button', { name: 'Add a user' }).click();
+    await page.waitForURL('**/admin/users/new');
     await expectAccessible(page, 'add a user');
     await page.getByLabel('Full name').fill('Jo Newcombe');
     await page.getByLabel('Work email address').fill('not-an-email');

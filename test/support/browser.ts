@@ -56,8 +56,14 @@ export async function startBrowserHarness(
   };
 }
 
-/** Runs axe on the page as it is now and fails on any violation of WCAG 2.2 A or AA. */
+/**
+ * Runs axe on the page once it has loaded and fails on any violation of WCAG 2.2 A or AA. A click
+ * that navigates returns before the next page arrives, so this waits for the page's main landmark:
+ * every Lantern page has one.
+ */
 export async function expectAccessible(page: Page, state: string): Promise<void> {
+  await page.waitForLoadState('load');
+  await page.locator('main').first().waitFor({ state: 'attached' });
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
     .analyze();
