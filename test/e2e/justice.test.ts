@@ -114,5 +114,15 @@ describe('a justice case', () => {
       'Select who the contact was with',
     );
     await expectAccessible(lead, 'contact form with errors');
+
+    // The open cases across the lead's children; the ended case is not among them.
+    await lead.getByRole('link', { name: 'Justice cases', exact: true }).first().click();
+    await lead.waitForURL('**/justice-cases');
+    expect(await lead.locator('h1').textContent()).toBe('Open justice cases');
+    await expectAccessible(lead, 'open justice cases');
+    await lead.getByRole('link', { name: /Show only cases without contact/ }).click();
+    await lead.waitForURL('**/justice-cases?show=without-contact');
+    expect(await lead.locator('h1').textContent()).toBe('Justice cases without contact');
+    await expectAccessible(lead, 'justice cases without contact');
   });
 });

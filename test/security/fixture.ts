@@ -240,6 +240,8 @@ export interface LeedsRecords {
   dueSightingId: string;
   /** A justice case of the first child that ended with no further action, and its support review. */
   justiceCaseId: string;
+  /** A justice case of the second child still open. */
+  openJusticeCaseId: string;
   supportReviewId: string;
   /** A care review of the first child with advocacy offered and accepted. */
   advocacyMeetingId: string;
@@ -345,6 +347,12 @@ export async function leedsRecords(t: TestApp, fixture: LeedsFixture): Promise<L
     statusOn: '2026-05-25',
   });
   if (!supportReviewId) throw new Error('support review');
+  // And one still open, long without contact, for the lists of open cases.
+  const openJusticeCaseId = await t.services.justice.create(police, second.id, {
+    crimeReference: '13/410002/26',
+    status: 'charged',
+    statusOn: '2026-04-01',
+  });
   const advocacyMeetingId = await t.services.advocacy.record(social, first.id, {
     kind: 'care_review',
     meetingOn: '2026-05-20',
@@ -373,6 +381,7 @@ export async function leedsRecords(t: TestApp, fixture: LeedsFixture): Promise<L
     meetingId,
     dueSightingId,
     justiceCaseId,
+    openJusticeCaseId,
     supportReviewId,
     advocacyMeetingId,
     trainingOrganisationId: hotel.actor?.agencyId ?? '',
@@ -392,6 +401,8 @@ export async function leedsRecords(t: TestApp, fixture: LeedsFixture): Promise<L
       reference,
       justiceCaseId,
       '13/410001/26',
+      openJusticeCaseId,
+      '13/410002/26',
       'Probe Supporter',
       supportReviewId,
       advocacyMeetingId,

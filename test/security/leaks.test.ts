@@ -370,6 +370,7 @@ describe('leaks to users of unrelated agencies', () => {
       }
     }
     expect(ownerHits).toBe(fixture.children.length * 3);
+    expect((await owner.get('/justice-cases')).body).toContain(records.openJusticeCaseId);
     const ownerNetwork = await owner.get(`/intelligence/network/entity/${entities.personId}`);
     expect(ownerNetwork.body).toContain(fixture.children[0]?.id);
 

@@ -726,6 +726,12 @@ export const routeAccess: Group[] = [
     ],
   },
   {
+    what: 'the open justice cases of the children one may see, and those without contact',
+    record: 'none',
+    roles: justiceViewers,
+    routes: ['GET /justice-cases'],
+  },
+  {
     what: 'recording justice cases, their status, statements, special measures, contacts and support reviews',
     record: 'child',
     roles: justiceRecorders,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Config } from '../../config';
 import { childVisibleTo } from '../../platform/access/child-access';
@@ -83,6 +83,14 @@ export interface CaseSummary {
 
 const recorder = alias(appUser, 'justice_recorder');
 
+/** The most open cases one page lists; the page says when there are more. */
+export const OPEN_CASES_SHOWN = 200;
+
+export interface OpenCase extends CaseSummary {
+  childId: string;
+  childName: string;
+}
+
 /**
  * Justice cases: a crime reference about a child, where it stands over time, the child's statement
  * and interview, special measures at court, the named supporter and the contacts with the child and
@@ -112,6 +120,71 @@ export class JusticeService {
         childId,
       });
       return cases;
+    });
+  }
+
+  /**
+   * Open cases (not ended, not entered in error) of the children the actor may see, longest without
+   * contact first; with `withoutContactOnly`, only those the no-contact rule flags.
+   */
+  async openCases(
+    ctx: Context,
+    options: { withoutContactOnly?: boolean } = {},
+  ): Promise<{ cases: OpenCase[]; total: number; rule: number }> {
+    requirePermission(ctx, 'justice:view');
+    const now = ctx.clock.now();
+    const rule = this.rules.noContactDays;
+    return this.withTransaction(async (tx) => {
+      const lastContact = sql<
+        Date | string | null
+      >`(select max(${justiceContact.contactAt}) from ${justiceContact}
+        where ${justiceContact.caseId} = ${justiceCase.id})`;
+      const since = sql`coalesce(${lastContact}, ${justiceCase.createdAt})`;
+      const rows = await tx
+        .select({
+          c: justiceCase,
+          agencyName: agency.name,
+          givenName: child.givenName,
+          familyName: child.familyName,
+          lastContactAt: lastContact,
+          openReviews: sql<number>`(select count(*)::int from ${justiceSupportReview}
+            where ${justiceSupportReview.caseId} = ${justiceCase.id} and ${justiceSupportReview.completedAt} is null)`,
+          total: sql<number>`count(*) over ()`,
+        })
+        .from(justiceCase)
+        .innerJoin(child, eq(child.id, justiceCase.childId))
+        .innerJoin(agency, eq(agency.id, justiceCase.recordedByAgencyId))
+        .where(
+          and(
+            childVisibleTo(ctx, child.id),
+            isNull(justiceCase.enteredInErrorAt),
+            notInArray(justiceCase.status, [...endingStatuses]),
+            options.withoutContactOnly
+              ? sql`${since} <= ${new Date(now.getTime() - rule * DAY_MS)}`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(since), asc(justiceCase.id))
+        .limit(OPEN_CASES_SHOWN);
+      await recordAudit(tx, ctx, { action: 'justice-case.list', subjectType: 'justice_case' });
+      const cases = rows.map((r) => {
+        const lastContactAt = r.lastContactAt ? new Date(r.lastContactAt) : null;
+        return {
+          id: r.c.id,
+          childId: r.c.childId,
+          childName: `${r.givenName} ${r.familyName}`,
+          crimeReference: r.c.crimeReference,
+          status: r.c.status,
+          statusOn: r.c.statusOn,
+          recordedBy: r.agencyName,
+          supporterName: r.c.supporterName,
+          lastContactAt,
+          enteredInError: false,
+          noContact: this.noContact(r.c, lastContactAt, now),
+          openReviews: Number(r.openReviews),
+        };
+      });
+      return { cases, total: Number(rows[0]?.total ?? 0), rule };
     });
   }
 
@@ -714,7 +787,6 @@ export class JusticeService {
     return { c: row.c, childName: `${row.givenName} ${row.familyName}` };
   }
 
-  /** A case that may still be recorded on: visible, and not entered in error. */
   /**
    * One write to an open case the actor may see, audited in the same transaction. What it returns
    * is the write's own answer (a new row's id, say).
@@ -738,6 +810,7 @@ export class JusticeService {
     });
   }
 
+  /** A case that may still be recorded on: visible, and not entered in error. */
   private async openCase(tx: Tx, ctx: Context, id: string) {
     const found = await this.visibleCase(tx, ctx, id);
     if (found.c.enteredInErrorAt) {

@@ -240,6 +240,51 @@ describe('the no-contact flag', () => {
   });
 });
 
+describe('open cases across children', () => {
+  it('lists open cases longest without contact first, flags them by the rule, and leaves out ended ones', async () => {
+    const clock = t.clock.now();
+    const quiet = await newCase(await childWithWorker('Listquiet'), { crimeReference: '13/500001/26' });
+    const spoken = await newCase(await childWithWorker('Listspoken'), { crimeReference: '13/500002/26' });
+    const ended = await newCase(await childWithWorker('Listended'), { crimeReference: '13/500003/26' });
+    await t.services.justice.changeStatus(police, ended, { status: 'discontinued', statusOn: '2026-05-30' });
+    t.clock.set(new Date(clock.getTime() + 30 * DAY));
+    await t.services.justice.recordContact(social, spoken, {
+      contactAt: new Date(t.clock.now().getTime() - 3_600_000),
+      contactWith: 'child',
+      stage: 'before',
+      method: 'phone',
+    });
+
+    const mine = (list: { cases: { crimeReference: string }[] }) =>
+      list.cases.map((c) => c.crimeReference).filter((r) => r.startsWith('13/5000'));
+    const all = await t.services.justice.openCases(social);
+    expect(mine(all)).toEqual(['13/500001/26', '13/500002/26']);
+    expect(all.cases.find((c) => c.id === quiet)?.noContact).toMatchObject({ flagged: true, days: 30 });
+    expect(all.cases.find((c) => c.id === spoken)?.noContact.flagged).toBe(false);
+    const without = await t.services.justice.openCases(social, { withoutContactOnly: true });
+    expect(mine(without)).toEqual(['13/500001/26']);
+    expect(without.cases.every((c) => c.noContact.flagged)).toBe(true);
+    expect(mine(await t.services.justice.openCases(neighbour))).toEqual([]);
+
+    const browser = new Browser(t.app);
+    await browser.signIn('social.mash@lantern.invalid');
+    const page = await browser.get('/justice-cases?show=without-contact');
+    expect(page.statusCode).toBe(200);
+    const text = textOf(page.body);
+    expect(text).toContain('Justice cases without contact');
+    expect(text).toContain('13/500001/26');
+    expect(text).toContain('No contact for 30 days');
+    expect(text).not.toContain('13/500002/26');
+    expect(text).not.toContain('13/500003/26');
+    expect(page.body).toContain('href="/justice-cases"');
+    const audited = await t.services.withTransaction((tx) =>
+      tx.select().from(auditEvent).where(eq(auditEvent.action, 'justice-case.list')),
+    );
+    expect(audited.some((a) => a.subjectType === 'justice_case')).toBe(true);
+    t.clock.set(clock);
+  });
+});
+
 describe('access to justice cases', () => {
   it('answers not found to an agency unrelated to the child', async () => {
     const childId = await childWithWorker('Unrelated');

@@ -1,6 +1,6 @@
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
-import type { CaseSummary, JusticeService } from './justice.service';
+import type { CaseSummary, JusticeService, OpenCase } from './justice.service';
 import {
   contactWithNames,
   decisionNames,
@@ -38,6 +38,19 @@ export function caseListRows(cases: CaseSummary[]) {
       html: `${statusTag(c.status)}${c.enteredInError ? ' <strong class="govuk-tag govuk-tag--grey">Entered in error</strong>' : ''}`,
     },
     { text: formatDate(c.statusOn) },
+    { text: c.supporterName ?? 'Not named yet' },
+    {
+      html: `${escapeHtml(c.lastContactAt ? formatDateTime(c.lastContactAt) : 'None yet')}${c.noContact.flagged ? noContactTag(c.noContact.days) : ''}`,
+    },
+  ]);
+}
+
+/** Open cases across the children one may see: the child, the case, where it stands, the last contact. */
+export function openCaseRows(cases: OpenCase[]) {
+  return cases.map((c) => [
+    { html: link(`/children/${c.childId}`, c.childName) },
+    { html: link(`/justice-cases/${c.id}`, c.crimeReference) },
+    { html: `${statusTag(c.status)} since ${escapeHtml(formatDate(c.statusOn))}` },
     { text: c.supporterName ?? 'Not named yet' },
     {
       html: `${escapeHtml(c.lastContactAt ? formatDateTime(c.lastContactAt) : 'None yet')}${c.noContact.flagged ? noContactTag(c.noContact.days) : ''}`,

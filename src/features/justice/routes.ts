@@ -25,6 +25,7 @@ import {
   itemsOf,
   justiceCardRows,
   measureRows,
+  openCaseRows,
   reviewRows,
   reviewSummaryRows,
   statementRows,
@@ -191,6 +192,20 @@ export function registerJusticeRoutes(web: FastifyInstance, services: Services):
       child,
       rows: caseListRows(cases),
       newHref: request.ctx.permissions.has('justice:record') ? `/children/${id}/justice/new` : null,
+    });
+  });
+
+  web.get('/justice-cases', { config: { access: 'justice:view' } }, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const withoutContactOnly = query.show === 'without-contact';
+    const { cases, total, rule } = await justice.openCases(request.ctx, { withoutContactOnly });
+    return reply.render('justice/views/open-cases.njk', {
+      pageTitle: withoutContactOnly ? 'Justice cases without contact' : 'Open justice cases',
+      withoutContactOnly,
+      rule,
+      total,
+      shown: cases.length,
+      rows: openCaseRows(cases),
     });
   });
 

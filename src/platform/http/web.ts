@@ -54,6 +54,7 @@ const navItems: NavItem[] = [
   { href: '/children/repeat-missing', text: 'Repeat missing', permission: 'episode:report' },
   { href: '/episodes/reviews-overdue', text: 'Reviews overdue', permission: 'episode:grade' },
   { href: '/return-interviews', text: 'Return interviews', permission: 'return-interview:record' },
+  { href: '/justice-cases', text: 'Justice cases', permission: 'justice:view' },
   { href: '/intelligence', text: 'Intelligence', permission: 'intelligence:view' },
   { href: '/intelligence/hotspots', text: 'Hotspots', permission: 'child:view' },
   { href: '/reports', text: 'Reports', permission: 'report:view' },
