@@ -9,9 +9,10 @@ import { recordAudit } from '../../platform/audit/audit';
 import { appUser } from '../../platform/auth/tables';
 import type { Context } from '../../platform/context';
 import type { Tx } from '../../platform/db/client';
-import type { WithTransaction } from '../../platform/db/transaction';
+import { planForTheseValues, type WithTransaction } from '../../platform/db/transaction';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors';
 import { londonDate } from '../../platform/http/london-time';
+import { decodeCursor, PAGE_SIZE, type Page, pageOf } from '../../platform/http/pagination';
 import type { AllocationService } from '../allocation/allocation.service';
 import { currentEntity } from '../intelligence/intelligence.service';
 import { intelEntity, intelLink } from '../intelligence/tables';
@@ -83,10 +84,9 @@ export interface CaseSummary {
 
 const recorder = alias(appUser, 'justice_recorder');
 
-/** The most open cases one page lists; the page says when there are more. */
-export const OPEN_CASES_SHOWN = 200;
-
 export interface OpenCase extends CaseSummary {
+  /** The last contact, or when the case was recorded: the list's order. */
+  since: string;
   childId: string;
   childName: string;
 }
@@ -129,17 +129,25 @@ export class JusticeService {
    */
   async openCases(
     ctx: Context,
-    options: { withoutContactOnly?: boolean } = {},
-  ): Promise<{ cases: OpenCase[]; total: number; rule: number }> {
+    options: { withoutContactOnly?: boolean; after?: string } = {},
+  ): Promise<{ cases: Page<OpenCase>; total: number; rule: number }> {
     requirePermission(ctx, 'justice:view');
     const now = ctx.clock.now();
     const rule = this.rules.noContactDays;
+    const cursor = decodeCursor(options.after, 2);
     return this.withTransaction(async (tx) => {
+      await planForTheseValues(tx);
       const lastContact = sql<
         Date | string | null
       >`(select max(${justiceContact.contactAt}) from ${justiceContact}
         where ${justiceContact.caseId} = ${justiceCase.id})`;
-      const since = sql`coalesce(${lastContact}, ${justiceCase.createdAt})`;
+      const since = sql<Date | string>`coalesce(${lastContact}, ${justiceCase.createdAt})`;
+      const open = and(
+        childVisibleTo(ctx, child.id),
+        isNull(justiceCase.enteredInErrorAt),
+        notInArray(justiceCase.status, [...endingStatuses]),
+        options.withoutContactOnly ? sql`${since} <= ${new Date(now.getTime() - rule * DAY_MS)}` : undefined,
+      );
       const rows = await tx
         .select({
           c: justiceCase,
@@ -149,27 +157,31 @@ export class JusticeService {
           lastContactAt: lastContact,
           openReviews: sql<number>`(select count(*)::int from ${justiceSupportReview}
             where ${justiceSupportReview.caseId} = ${justiceCase.id} and ${justiceSupportReview.completedAt} is null)`,
-          total: sql<number>`count(*) over ()`,
+          since,
         })
         .from(justiceCase)
         .innerJoin(child, eq(child.id, justiceCase.childId))
         .innerJoin(agency, eq(agency.id, justiceCase.recordedByAgencyId))
         .where(
           and(
-            childVisibleTo(ctx, child.id),
-            isNull(justiceCase.enteredInErrorAt),
-            notInArray(justiceCase.status, [...endingStatuses]),
-            options.withoutContactOnly
-              ? sql`${since} <= ${new Date(now.getTime() - rule * DAY_MS)}`
+            open,
+            cursor
+              ? sql`(${since}, ${justiceCase.id}) > (${String(cursor[0])}::timestamptz, ${String(cursor[1])}::uuid)`
               : undefined,
           ),
         )
         .orderBy(asc(since), asc(justiceCase.id))
-        .limit(OPEN_CASES_SHOWN);
+        .limit(PAGE_SIZE + 1);
+      const [counted] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(justiceCase)
+        .innerJoin(child, eq(child.id, justiceCase.childId))
+        .where(open);
       await recordAudit(tx, ctx, { action: 'justice-case.list', subjectType: 'justice_case' });
       const cases = rows.map((r) => {
         const lastContactAt = r.lastContactAt ? new Date(r.lastContactAt) : null;
         return {
+          since: new Date(r.since).toISOString(),
           id: r.c.id,
           childId: r.c.childId,
           childName: `${r.givenName} ${r.familyName}`,
@@ -184,7 +196,11 @@ export class JusticeService {
           openReviews: Number(r.openReviews),
         };
       });
-      return { cases, total: Number(rows[0]?.total ?? 0), rule };
+      return {
+        cases: pageOf(cases, PAGE_SIZE, (c) => [c.since, c.id]),
+        total: Number(counted?.n ?? 0),
+        rule,
+      };
     });
   }
 

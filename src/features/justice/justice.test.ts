@@ -255,15 +255,15 @@ describe('open cases across children', () => {
       method: 'phone',
     });
 
-    const mine = (list: { cases: { crimeReference: string }[] }) =>
-      list.cases.map((c) => c.crimeReference).filter((r) => r.startsWith('13/5000'));
+    const mine = (list: { cases: { rows: { crimeReference: string }[] } }) =>
+      list.cases.rows.map((c) => c.crimeReference).filter((r) => r.startsWith('13/5000'));
     const all = await t.services.justice.openCases(social);
     expect(mine(all)).toEqual(['13/500001/26', '13/500002/26']);
-    expect(all.cases.find((c) => c.id === quiet)?.noContact).toMatchObject({ flagged: true, days: 30 });
-    expect(all.cases.find((c) => c.id === spoken)?.noContact.flagged).toBe(false);
+    expect(all.cases.rows.find((c) => c.id === quiet)?.noContact).toMatchObject({ flagged: true, days: 30 });
+    expect(all.cases.rows.find((c) => c.id === spoken)?.noContact.flagged).toBe(false);
     const without = await t.services.justice.openCases(social, { withoutContactOnly: true });
     expect(mine(without)).toEqual(['13/500001/26']);
-    expect(without.cases.every((c) => c.noContact.flagged)).toBe(true);
+    expect(without.cases.rows.every((c) => c.noContact.flagged)).toBe(true);
     expect(mine(await t.services.justice.openCases(neighbour))).toEqual([]);
 
     const browser = new Browser(t.app);
@@ -282,6 +282,33 @@ describe('open cases across children', () => {
     );
     expect(audited.some((a) => a.subjectType === 'justice_case')).toBe(true);
     t.clock.set(clock);
+  });
+
+  it('pages through every open case once, 50 to a page, and refuses a page link that is not its own', async () => {
+    const childId = await childWithWorker('Listmany');
+    for (let i = 0; i < 55; i++)
+      await newCase(childId, { crimeReference: `13/6${String(i).padStart(5, '0')}/26` });
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const { cases, total } = await t.services.justice.openCases(lead, { after });
+      expect(cases.rows.length).toBeLessThanOrEqual(50);
+      expect(total).toBeGreaterThanOrEqual(55);
+      seen.push(...cases.rows.map((c) => c.id));
+      after = cases.next ?? undefined;
+      pages += 1;
+    } while (after);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe((await t.services.justice.openCases(lead)).total);
+
+    const browser = new Browser(t.app);
+    await browser.signIn('missing.lead@lantern.invalid');
+    const first = await browser.get('/justice-cases');
+    expect(first.body).toMatch(/href="\/justice-cases\?after=[^"]+"/);
+    const bad = await browser.get('/justice-cases?after=not-a-cursor');
+    expect(bad.statusCode).toBe(400);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   text,
 } from '../../platform/http/forms';
 import { londonDateTimeFields } from '../../platform/http/london-time';
+import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
 import { formatDate } from '../../platform/views/filters';
 import type { Services } from '../../services';
@@ -198,14 +199,15 @@ export function registerJusticeRoutes(web: FastifyInstance, services: Services):
   web.get('/justice-cases', { config: { access: 'justice:view' } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const withoutContactOnly = query.show === 'without-contact';
-    const { cases, total, rule } = await justice.openCases(request.ctx, { withoutContactOnly });
+    const after = typeof query.after === 'string' ? query.after : undefined;
+    const { cases, total, rule } = await justice.openCases(request.ctx, { withoutContactOnly, after });
     return reply.render('justice/views/open-cases.njk', {
       pageTitle: withoutContactOnly ? 'Justice cases without contact' : 'Open justice cases',
       withoutContactOnly,
       rule,
       total,
-      shown: cases.length,
-      rows: openCaseRows(cases),
+      rows: openCaseRows(cases.rows),
+      ...pageLinks('/justice-cases', cases, after, withoutContactOnly ? { show: 'without-contact' } : {}),
     });
   });
 
