@@ -8,6 +8,7 @@ import {
   text,
 } from '../../platform/http/forms';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
@@ -79,21 +80,14 @@ export function registerChronologyRoutes(web: FastifyInstance, services: Service
     recordId(request) ? page(request, reply) : reply.callNotFound(),
   );
 
-  web.post(
-    '/children/:id/case-notes',
-    { config: { access: 'child:view' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
-      const parsed = newCaseNote.safeParse({ note: text(form, 'note') });
-      if (!parsed.success) return page(request, reply, form, formErrors(fieldErrorsOf(parsed.error)), 400);
-      try {
-        await services.chronology.addNote(request.ctx, id, parsed.data);
-      } catch (error) {
-        return page(request, reply, form, asFormErrors(error), 400);
-      }
-      return reply.redirect(`/children/${id}/chronology`, 303);
-    },
-  );
+  recordRoute(web, 'POST', '/children/:id/case-notes', 'child:view', async (request, reply, id, form) => {
+    const parsed = newCaseNote.safeParse({ note: text(form, 'note') });
+    if (!parsed.success) return page(request, reply, form, formErrors(fieldErrorsOf(parsed.error)), 400);
+    try {
+      await services.chronology.addNote(request.ctx, id, parsed.data);
+    } catch (error) {
+      return page(request, reply, form, asFormErrors(error), 400);
+    }
+    return reply.redirect(`/children/${id}/chronology`, 303);
+  });
 }

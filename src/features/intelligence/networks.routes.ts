@@ -1,14 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Form, text } from '../../platform/http/forms';
-import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
 import type { AreaMember, Network, NetworkNode, NodeKind } from './networks.service';
 import { linkTypeNames } from './schemas';
 import type { LinkSource } from './tables';
-
-type WithId = FastifyRequest<{ Params: { id: string } }>;
 
 /** At most this many links are listed under the graph, newest first. */
 const LINKS_LISTED = 500;
@@ -187,12 +185,12 @@ const memberList = (members: AreaMember[]) =>
 export function registerNetworkRoutes(web: FastifyInstance, services: Services): void {
   const { networks } = services;
 
-  web.get(
+  recordRoute(
+    web,
+    'GET',
     '/intelligence/network/child/:id',
-    { config: { access: 'intelligence:view' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'intelligence:view',
+    async (request, reply, id) => {
       const network = await networks.aroundChild(request.ctx, id);
       return reply.render('intelligence/views/network-graph.njk', {
         pageTitle: 'Network around a child',
@@ -202,12 +200,12 @@ export function registerNetworkRoutes(web: FastifyInstance, services: Services):
     },
   );
 
-  web.get(
+  recordRoute(
+    web,
+    'GET',
     '/intelligence/network/entity/:id',
-    { config: { access: 'intelligence:view' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'intelligence:view',
+    async (request, reply, id) => {
       const network = await networks.aroundEntity(request.ctx, id);
       // A merged entity's network is its survivor's.
       if (network.start.id !== id)

@@ -3,6 +3,7 @@ import { ConflictError, ValidationError } from '../../platform/http/errors';
 import { asFormErrors, type Form, type FormErrors, text } from '../../platform/http/forms';
 import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
@@ -208,13 +209,12 @@ export function registerResolutionRoutes(web: FastifyInstance, services: Service
     (request: WithId, reply) => (recordId(request) ? pairPage(request, reply) : reply.callNotFound()),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/intelligence/resolution/:id/decision',
-    { config: { access: 'intelligence:resolve' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'intelligence:resolve',
+    async (request, reply, id, form) => {
       try {
         await resolution.decide(request.ctx, id, {
           decision: text(form, 'decision'),
@@ -230,12 +230,12 @@ export function registerResolutionRoutes(web: FastifyInstance, services: Service
     },
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/intelligence/merges/:id/undo',
-    { config: { access: 'intelligence:resolve' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'intelligence:resolve',
+    async (request, reply, id) => {
       try {
         const { candidateId } = await resolution.undoMerge(request.ctx, id);
         return reply.redirect(

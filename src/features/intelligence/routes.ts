@@ -12,6 +12,7 @@ import {
   text,
 } from '../../platform/http/forms';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
@@ -148,65 +149,53 @@ export function registerIntelligenceRoutes(web: FastifyInstance, services: Servi
 
   // ---- An entity --------------------------------------------------------------------------------
 
-  web.get(
-    '/intelligence/entities/:id',
-    { config: { access: 'intelligence:view' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const e = await intelligence.entity(request.ctx, id);
-      const row = e.entity;
-      const facts: { key: { text: string }; value: { text: string } }[] = [
-        { key: { text: 'Kind' }, value: { text: entityKindNames[row.kind] } },
-      ];
-      const add = (label: string, value: string | number | null | undefined) => {
-        if (value !== null && value !== undefined && value !== '')
-          facts.push({ key: { text: label }, value: { text: String(value) } });
-      };
-      add('Given name', row.givenName);
-      add('Family name', row.familyName);
-      add('Other names', (row.aliases ?? []).join(', '));
-      add('Date of birth', row.dateOfBirth);
-      add('Approximate age when recorded', row.approximateAge);
-      add('Description', row.description);
-      add('Kind of place', row.placeType ? placeTypeNames[row.placeType] : null);
-      add('Postcode', e.place?.postcode);
-      add('Registration', row.registrationPartial ? `${row.registration} (partly read)` : row.registration);
-      add('Make, model and colour', [row.make, row.model, row.colour].filter(Boolean).join(', '));
-      add('Number', row.phoneE164);
-      add('Platform', row.platform);
-      add('Handle', row.handle);
-      add('Recorded', formatDateTime(row.createdAt));
-      return reply.render('intelligence/views/entity.njk', {
-        pageTitle: entityKindNames[row.kind],
-        backLink: '/intelligence',
-        entity: row,
-        mergedInto: row.mergedIntoId,
-        facts,
-        rows: linkRows(e.links, 'entity'),
-      });
-    },
-  );
+  recordRoute(web, 'GET', '/intelligence/entities/:id', 'intelligence:view', async (request, reply, id) => {
+    const e = await intelligence.entity(request.ctx, id);
+    const row = e.entity;
+    const facts: { key: { text: string }; value: { text: string } }[] = [
+      { key: { text: 'Kind' }, value: { text: entityKindNames[row.kind] } },
+    ];
+    const add = (label: string, value: string | number | null | undefined) => {
+      if (value !== null && value !== undefined && value !== '')
+        facts.push({ key: { text: label }, value: { text: String(value) } });
+    };
+    add('Given name', row.givenName);
+    add('Family name', row.familyName);
+    add('Other names', (row.aliases ?? []).join(', '));
+    add('Date of birth', row.dateOfBirth);
+    add('Approximate age when recorded', row.approximateAge);
+    add('Description', row.description);
+    add('Kind of place', row.placeType ? placeTypeNames[row.placeType] : null);
+    add('Postcode', e.place?.postcode);
+    add('Registration', row.registrationPartial ? `${row.registration} (partly read)` : row.registration);
+    add('Make, model and colour', [row.make, row.model, row.colour].filter(Boolean).join(', '));
+    add('Number', row.phoneE164);
+    add('Platform', row.platform);
+    add('Handle', row.handle);
+    add('Recorded', formatDateTime(row.createdAt));
+    return reply.render('intelligence/views/entity.njk', {
+      pageTitle: entityKindNames[row.kind],
+      backLink: '/intelligence',
+      entity: row,
+      mergedInto: row.mergedIntoId,
+      facts,
+      rows: linkRows(e.links, 'entity'),
+    });
+  });
 
   // ---- A child's intelligence --------------------------------------------------------------------
 
-  web.get(
-    '/children/:id/intelligence',
-    { config: { access: 'intelligence:view' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const c = await services.children.get(request.ctx, id);
-      const links = await intelligence.linksOfChild(request.ctx, id);
-      return reply.render('intelligence/views/child.njk', {
-        pageTitle: 'Intelligence about a child',
-        backLink: `/children/${id}`,
-        child: c,
-        rows: linkRows(links, 'child'),
-        mayRecord: request.ctx.permissions.has('intelligence:record'),
-      });
-    },
-  );
+  recordRoute(web, 'GET', '/children/:id/intelligence', 'intelligence:view', async (request, reply, id) => {
+    const c = await services.children.get(request.ctx, id);
+    const links = await intelligence.linksOfChild(request.ctx, id);
+    return reply.render('intelligence/views/child.njk', {
+      pageTitle: 'Intelligence about a child',
+      backLink: `/children/${id}`,
+      child: c,
+      rows: linkRows(links, 'child'),
+      mayRecord: request.ctx.permissions.has('intelligence:record'),
+    });
+  });
 
   // ---- Recording a link, search before create ------------------------------------------------
 
@@ -373,54 +362,42 @@ export function registerIntelligenceRoutes(web: FastifyInstance, services: Servi
 
   // ---- Patterns ---------------------------------------------------------------------------------
 
-  web.get(
-    '/intelligence/patterns/:id',
-    { config: { access: 'signed-in' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const p = await patterns.get(request.ctx, id);
-      return reply.render('intelligence/views/pattern.njk', {
-        pageTitle: 'Pattern',
-        backLink: request.ctx.permissions.has('notice:triage') ? '/mash' : '/',
-        pattern: p.pattern,
-        reason: p.reason,
-        entity: p.entity,
-        entityHref: request.ctx.permissions.has('intelligence:view')
-          ? `/intelligence/entities/${p.entity.id}`
-          : null,
-        areaName: p.areaName,
-        raised: formatDateTime(p.pattern.raisedAt),
-        mayClose:
-          !p.pattern.closedAt &&
-          (request.ctx.permissions.has('notice:triage') || request.ctx.permissions.has('intelligence:view')),
-        rows: p.evidence.map((e) => [
-          { text: formatDateTime(e.at) },
-          {
-            html: e.child
-              ? `<a class="govuk-link" href="/children/${e.child.id}">${escapeHtml(e.child.name)}</a>`
-              : 'A child your agency cannot see',
-          },
-          { text: e.type },
-          {
-            html: e.episode
-              ? `<a class="govuk-link" href="/episodes/${e.sourceId}">Episode from ${escapeHtml(formatDateTime(e.episode.startedAt))}</a>`
-              : escapeHtml(sourceNames[e.source]),
-          },
-          { text: e.grading },
-        ]),
-      });
-    },
-  );
+  recordRoute(web, 'GET', '/intelligence/patterns/:id', 'signed-in', async (request, reply, id) => {
+    const p = await patterns.get(request.ctx, id);
+    return reply.render('intelligence/views/pattern.njk', {
+      pageTitle: 'Pattern',
+      backLink: request.ctx.permissions.has('notice:triage') ? '/mash' : '/',
+      pattern: p.pattern,
+      reason: p.reason,
+      entity: p.entity,
+      entityHref: request.ctx.permissions.has('intelligence:view')
+        ? `/intelligence/entities/${p.entity.id}`
+        : null,
+      areaName: p.areaName,
+      raised: formatDateTime(p.pattern.raisedAt),
+      mayClose:
+        !p.pattern.closedAt &&
+        (request.ctx.permissions.has('notice:triage') || request.ctx.permissions.has('intelligence:view')),
+      rows: p.evidence.map((e) => [
+        { text: formatDateTime(e.at) },
+        {
+          html: e.child
+            ? `<a class="govuk-link" href="/children/${e.child.id}">${escapeHtml(e.child.name)}</a>`
+            : 'A child your agency cannot see',
+        },
+        { text: e.type },
+        {
+          html: e.episode
+            ? `<a class="govuk-link" href="/episodes/${e.sourceId}">Episode from ${escapeHtml(formatDateTime(e.episode.startedAt))}</a>`
+            : escapeHtml(sourceNames[e.source]),
+        },
+        { text: e.grading },
+      ]),
+    });
+  });
 
-  web.post(
-    '/intelligence/patterns/:id/close',
-    { config: { access: 'signed-in' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      await patterns.close(request.ctx, id);
-      return reply.redirect(`/intelligence/patterns/${id}`, 303);
-    },
-  );
+  recordRoute(web, 'POST', '/intelligence/patterns/:id/close', 'signed-in', async (request, reply, id) => {
+    await patterns.close(request.ctx, id);
+    return reply.redirect(`/intelligence/patterns/${id}`, 303);
+  });
 }

@@ -15,6 +15,7 @@ import {
 import { londonDateTimeFields } from '../../platform/http/london-time';
 import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDate } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import type { CaseSummary } from './justice.service';
@@ -182,9 +183,7 @@ export function registerJusticeRoutes(web: FastifyInstance, services: Services):
 
   // ---- Pages to read -----------------------------------------------------------------------------
 
-  web.get('/children/:id/justice', { config: { access: 'justice:view' } }, async (request: WithId, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'GET', '/children/:id/justice', 'justice:view', async (request, reply, id) => {
     const cases = await justice.forChild(request.ctx, id);
     const child = await services.children.get(request.ctx, id);
     return reply.render('justice/views/list.njk', {
@@ -211,9 +210,7 @@ export function registerJusticeRoutes(web: FastifyInstance, services: Services):
     });
   });
 
-  web.get('/justice-cases/:id', { config: { access: 'justice:view' } }, async (request: WithId, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'GET', '/justice-cases/:id', 'justice:view', async (request, reply, id) => {
     const c = await justice.get(request.ctx, id);
     const now = request.ctx.clock.now();
     return reply.render('justice/views/case.njk', {
@@ -231,9 +228,7 @@ export function registerJusticeRoutes(web: FastifyInstance, services: Services):
     });
   });
 
-  web.get('/support-reviews/:id', { config: { access: 'justice:view' } }, async (request: WithId, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'GET', '/support-reviews/:id', 'justice:view', async (request, reply, id) => {
     const r = await justice.review(request.ctx, id);
     const now = request.ctx.clock.now();
     if (r.mayComplete) return reviewForm(request, reply, id, {});

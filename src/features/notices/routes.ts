@@ -15,6 +15,7 @@ import {
 } from '../../platform/http/forms';
 import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
@@ -280,13 +281,12 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
     (request: WithId, reply) => (recordId(request) ? schedulePage(request, reply, {}) : reply.callNotFound()),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/notices/:id/strategy-discussions/new',
-    { config: { access: 'notice:triage' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'notice:triage',
+    async (request, reply, id, form) => {
       const { data, errors } = parseForm(
         scheduleDiscussion,
         form,
@@ -381,12 +381,12 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
     recordId(request) ? discussionPage(request, reply) : reply.callNotFound(),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/strategy-discussions/:id/record',
-    { config: { access: 'notice:triage' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'notice:triage',
+    async (request, reply, id) => {
       await strategyDiscussions.mayRecord(request.ctx, id);
       const form = (request.body ?? {}) as Form;
       const action = formAction(form);
@@ -416,12 +416,12 @@ export function registerNoticeRoutes(web: FastifyInstance, services: Services): 
     },
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/strategy-discussions/:id/actions',
-    { config: { access: 'notice:triage' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'notice:triage',
+    async (request, reply, id) => {
       await strategyDiscussions.mayRecord(request.ctx, id);
       const form = (request.body ?? {}) as Form;
       const due = {

@@ -10,6 +10,7 @@ import {
   text,
 } from '../../platform/http/forms';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import type { Services } from '../../services';
 import { questionSections, scoredRows, screeningSummaryRows } from './presenters';
 import { currentTool, levelNames } from './tool';
@@ -55,13 +56,12 @@ export function registerScreeningRoutes(web: FastifyInstance, services: Services
     (request: WithId, reply) => (recordId(request) ? formPage(request, reply, null) : reply.callNotFound()),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/children/:id/screenings/new',
-    { config: { access: 'screening:record' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'screening:record',
+    async (request, reply, id, form) => {
       const action = formAction(form);
       const here = `/children/${id}/screenings/new`;
       if (action === 'draft') {
@@ -108,9 +108,7 @@ export function registerScreeningRoutes(web: FastifyInstance, services: Services
     },
   );
 
-  web.get('/screenings/:id', { config: { access: 'child:view' } }, async (request: WithId, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'GET', '/screenings/:id', 'child:view', async (request, reply, id) => {
     const s = await screening.get(request.ctx, id);
     return reply.render('screening/views/screening.njk', {
       pageTitle: 'CSE risk screening',

@@ -11,6 +11,7 @@ import {
 } from '../../platform/http/forms';
 import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { breakGlassRequest, newShare } from './sharing.service';
@@ -54,43 +55,36 @@ export function registerSharingRoutes(web: FastifyInstance, services: Services):
     recordId(request) ? sharePage(request, reply, {}) : reply.callNotFound(),
   );
 
-  web.post(
-    '/children/:id/shares/new',
-    { config: { access: 'child:share' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
-      const until = calendarDate(form, 'until', 'the date the share ends');
-      const parsed = newShare.safeParse({
-        agencyId: text(form, 'agencyId') || undefined,
-        lawfulBasis: text(form, 'lawfulBasis') || undefined,
-        reason: text(form, 'reason'),
-        approvedBy: text(form, 'approvedBy'),
-        until: until.date,
-      });
-      if (!parsed.success || until.error) {
-        const errors = (parsed.success ? [] : fieldErrorsOf(parsed.error)).map((e) =>
-          e.field === 'until'
-            ? { field: 'until-day', message: until.error ?? 'Enter the date the share ends' }
-            : e,
-        );
-        if (parsed.success && until.error) errors.push({ field: 'until-day', message: until.error });
-        return sharePage(request, reply, form, formErrors(errors), 400);
-      }
-      try {
-        await sharing.share(request.ctx, id, parsed.data);
-      } catch (error) {
-        const e = asFormErrors(error);
-        const fixed = {
-          errorSummary: e.errorSummary.map((x) => (x.href === '#until' ? { ...x, href: '#until-day' } : x)),
-          errors: { ...e.errors, ...(e.errors.until ? { 'until-day': e.errors.until } : {}) },
-        };
-        return sharePage(request, reply, form, fixed, 400);
-      }
-      return reply.redirect(`/children/${id}#who-can-see`, 303);
-    },
-  );
+  recordRoute(web, 'POST', '/children/:id/shares/new', 'child:share', async (request, reply, id, form) => {
+    const until = calendarDate(form, 'until', 'the date the share ends');
+    const parsed = newShare.safeParse({
+      agencyId: text(form, 'agencyId') || undefined,
+      lawfulBasis: text(form, 'lawfulBasis') || undefined,
+      reason: text(form, 'reason'),
+      approvedBy: text(form, 'approvedBy'),
+      until: until.date,
+    });
+    if (!parsed.success || until.error) {
+      const errors = (parsed.success ? [] : fieldErrorsOf(parsed.error)).map((e) =>
+        e.field === 'until'
+          ? { field: 'until-day', message: until.error ?? 'Enter the date the share ends' }
+          : e,
+      );
+      if (parsed.success && until.error) errors.push({ field: 'until-day', message: until.error });
+      return sharePage(request, reply, form, formErrors(errors), 400);
+    }
+    try {
+      await sharing.share(request.ctx, id, parsed.data);
+    } catch (error) {
+      const e = asFormErrors(error);
+      const fixed = {
+        errorSummary: e.errorSummary.map((x) => (x.href === '#until' ? { ...x, href: '#until-day' } : x)),
+        errors: { ...e.errors, ...(e.errors.until ? { 'until-day': e.errors.until } : {}) },
+      };
+      return sharePage(request, reply, form, fixed, 400);
+    }
+    return reply.redirect(`/children/${id}#who-can-see`, 303);
+  });
 
   web.post(
     '/children/:id/shares/:shareId/end',
@@ -174,18 +168,12 @@ export function registerSharingRoutes(web: FastifyInstance, services: Services):
     reviewPage(request, reply),
   );
 
-  web.post(
-    '/break-glass/:id/review',
-    { config: { access: 'break-glass:review' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      try {
-        await sharing.review(request.ctx, id, text((request.body ?? {}) as Form, 'outcome') ?? '');
-      } catch (error) {
-        return reviewPage(request, reply, asFormErrors(error), 400);
-      }
-      return reply.redirect('/break-glass/review', 303);
-    },
-  );
+  recordRoute(web, 'POST', '/break-glass/:id/review', 'break-glass:review', async (request, reply, id) => {
+    try {
+      await sharing.review(request.ctx, id, text((request.body ?? {}) as Form, 'outcome') ?? '');
+    } catch (error) {
+      return reviewPage(request, reply, asFormErrors(error), 400);
+    }
+    return reply.redirect('/break-glass/review', 303);
+  });
 }

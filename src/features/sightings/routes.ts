@@ -13,6 +13,7 @@ import {
 } from '../../platform/http/forms';
 import { pageLinks } from '../../platform/http/pagination';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDate, formatDateTime } from '../../platform/views/filters';
 import { escapeHtml } from '../../platform/views/html';
 import type { Services } from '../../services';
@@ -116,12 +117,12 @@ export function registerSightingRoutes(web: FastifyInstance, services: Services)
     }
   });
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/sighting-codes/:id/revoke',
-    { config: { access: 'sighting-code:manage' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'sighting-code:manage',
+    async (request, reply, id) => {
       await sightings.revokeCode(request.ctx, id);
       return reply.redirect('/sighting-codes', 303);
     },
@@ -213,9 +214,7 @@ export function registerSightingRoutes(web: FastifyInstance, services: Services)
   );
 
   const uuid = z.uuid();
-  web.post('/sightings/:id/link', { config: { access: 'notice:triage' } }, async (request: WithId, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'POST', '/sightings/:id/link', 'notice:triage', async (request, reply, id) => {
     const childId = uuid.safeParse(text((request.body ?? {}) as Form, 'childId'));
     try {
       if (!childId.success) {
@@ -231,9 +230,7 @@ export function registerSightingRoutes(web: FastifyInstance, services: Services)
     return reply.redirect(`/sightings/${id}`, 303);
   });
 
-  web.post('/sightings/:id/keep', { config: { access: 'notice:triage' } }, async (request: WithId, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'POST', '/sightings/:id/keep', 'notice:triage', async (request, reply, id) => {
     try {
       await sightings.keepAsIntelligence(request.ctx, id);
     } catch (error) {

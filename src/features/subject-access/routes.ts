@@ -1,17 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { recordId } from '../../platform/http/params';
+import type { FastifyInstance } from 'fastify';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 
-type WithId = FastifyRequest<{ Params: { id: string } }>;
-
 export function registerSubjectAccessRoutes(web: FastifyInstance, services: Services): void {
-  web.get(
+  recordRoute(
+    web,
+    'GET',
     '/children/:id/subject-access',
-    { config: { access: 'child:subject-access' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'child:subject-access',
+    async (request, reply, id) => {
       const exported = await services.subjectAccess.export(request.ctx, id);
       return reply.render('subject-access/views/export.njk', {
         pageTitle: 'Subject access export',
@@ -32,12 +30,12 @@ export function registerSubjectAccessRoutes(web: FastifyInstance, services: Serv
     },
   );
 
-  web.get(
+  recordRoute(
+    web,
+    'GET',
     '/children/:id/subject-access.json',
-    { config: { access: 'child:subject-access' } },
-    async (request: WithId, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'child:subject-access',
+    async (request, reply, id) => {
       const exported = await services.subjectAccess.export(request.ctx, id);
       return reply
         .header('content-type', 'application/json; charset=utf-8')

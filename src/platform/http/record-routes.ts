@@ -3,7 +3,10 @@ import type { RouteAccess } from './declarations';
 import type { Form } from './forms';
 import { recordId } from './params';
 
-type RecordHandler = (request: FastifyRequest, reply: FastifyReply, id: string, form: Form) => unknown;
+/** A request at a record's path: its id, and any other parameters of the path. */
+export type RecordRequest = FastifyRequest<{ Params: { id: string } & Record<string, string> }>;
+
+type RecordHandler = (request: RecordRequest, reply: FastifyReply, id: string, form: Form) => unknown;
 
 /**
  * A page or form handler at a record's path (`/things/:id…`). A path segment that is not an id
@@ -16,7 +19,7 @@ export function recordRoute(
   access: RouteAccess,
   handler: RecordHandler,
 ): void {
-  web.route({
+  web.route<{ Params: { id: string } & Record<string, string> }>({
     method,
     url,
     config: { access },
