@@ -14,7 +14,7 @@ import {
   text,
 } from '../../platform/http/forms';
 import { pageLinks } from '../../platform/http/pagination';
-import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { allocationPanel } from '../allocation/routes';
@@ -58,23 +58,16 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     });
   };
 
-  web.get(
-    '/children/:id/episodes/new',
-    { config: { access: 'episode:report' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      return reportPage(request, reply, id, { policeForceCode: defaultForce(request.ctx) });
-    },
-  );
+  recordRoute(web, 'GET', '/children/:id/episodes/new', 'episode:report', async (request, reply, id) => {
+    return reportPage(request, reply, id, { policeForceCode: defaultForce(request.ctx) });
+  });
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/children/:id/episodes/new',
-    { config: { access: 'episode:report' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'episode:report',
+    async (request, reply, id, form) => {
       const before = ([] as string[]).concat(form.beforeReporting ?? []);
       const { data, errors } = parseForm(
         reportEpisode,
@@ -166,13 +159,12 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     });
   });
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/episodes/:id/corrections',
-    { config: { access: 'episode:report' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'episode:report',
+    async (request, reply, id, form) => {
       const parsed = correctEpisode.safeParse({
         field: text(form, 'field') || undefined,
         value: text(form, 'value') ?? '',
@@ -196,13 +188,12 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     },
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/episodes/:id/entered-in-error',
-    { config: { access: 'episode:report' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'episode:report',
+    async (request, reply, id, form) => {
       try {
         await episodes.markEnteredInError(request.ctx, id, text(form, 'errorReason') ?? '');
       } catch (error) {
@@ -212,55 +203,40 @@ export function registerEpisodeRoutes(web: FastifyInstance, services: Services):
     },
   );
 
-  web.get('/episodes/:id', { config: { access: 'child:view' } }, async (request: IdRequest, reply) => {
-    const id = recordId(request);
-    return id ? episodePage(request, reply, id) : reply.callNotFound();
+  recordRoute(web, 'GET', '/episodes/:id', 'child:view', (request, reply, id) =>
+    episodePage(request, reply, id),
+  );
+
+  recordRoute(web, 'POST', '/episodes/:id/grade', 'episode:grade', async (request, reply, id, form) => {
+    const { data, errors } = parseForm(gradeEpisode, form, {
+      nextReviewAt: { label: 'when the grade is next reviewed', optional: true },
+    });
+    if (!data) return episodePage(request, reply, id, { values: form, ...formErrors(errors) }, 400);
+    try {
+      await episodes.grade(request.ctx, id, data);
+    } catch (error) {
+      return episodePage(request, reply, id, { values: form, ...asFormErrors(error) }, 400);
+    }
+    return reply.redirect(`/episodes/${id}`, 303);
   });
 
-  web.post(
-    '/episodes/:id/grade',
-    { config: { access: 'episode:grade' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
-      const { data, errors } = parseForm(gradeEpisode, form, {
-        nextReviewAt: { label: 'when the grade is next reviewed', optional: true },
-      });
-      if (!data) return episodePage(request, reply, id, { values: form, ...formErrors(errors) }, 400);
-      try {
-        await episodes.grade(request.ctx, id, data);
-      } catch (error) {
-        return episodePage(request, reply, id, { values: form, ...asFormErrors(error) }, 400);
-      }
-      return reply.redirect(`/episodes/${id}`, 303);
-    },
-  );
-
-  web.post(
-    '/episodes/:id/close',
-    { config: { access: 'episode:close' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
-      const { data, errors } = parseForm(closeEpisode, form, {
-        endedAt: { label: 'when the child was found or returned' },
-      });
-      if (!data) return episodePage(request, reply, id, { values: form, ...formErrors(errors) }, 400);
-      try {
-        await episodes.close(request.ctx, id, data);
-      } catch (error) {
-        const e = asFormErrors(error);
-        e.errorSummary = e.errorSummary.map((s) =>
-          s.href === '#endedAt' ? { ...s, href: '#endedAt-day' } : s,
-        );
-        if (e.errors.endedAt) e.errors['endedAt-day'] = e.errors.endedAt;
-        return episodePage(request, reply, id, { values: form, ...e }, 400);
-      }
-      return reply.redirect(`/episodes/${id}`, 303);
-    },
-  );
+  recordRoute(web, 'POST', '/episodes/:id/close', 'episode:close', async (request, reply, id, form) => {
+    const { data, errors } = parseForm(closeEpisode, form, {
+      endedAt: { label: 'when the child was found or returned' },
+    });
+    if (!data) return episodePage(request, reply, id, { values: form, ...formErrors(errors) }, 400);
+    try {
+      await episodes.close(request.ctx, id, data);
+    } catch (error) {
+      const e = asFormErrors(error);
+      e.errorSummary = e.errorSummary.map((s) =>
+        s.href === '#endedAt' ? { ...s, href: '#endedAt-day' } : s,
+      );
+      if (e.errors.endedAt) e.errors['endedAt-day'] = e.errors.endedAt;
+      return episodePage(request, reply, id, { values: form, ...e }, 400);
+    }
+    return reply.redirect(`/episodes/${id}`, 303);
+  });
 }
 
 const episodeResponse = z.object({

@@ -13,6 +13,7 @@ import {
   text,
 } from '../../platform/http/forms';
 import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import type { Services } from '../../services';
 import { dateOfBirthParts } from '../children/schemas';
 import { newPlacement } from './schemas';
@@ -113,22 +114,16 @@ export function registerPlacementRoutes(web: FastifyInstance, services: Services
     );
   };
 
-  web.get(
-    '/children/:id/placements/new',
-    { config: { access: 'placement:record' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      return id ? page(request, reply, id, {}) : reply.callNotFound();
-    },
+  recordRoute(web, 'GET', '/children/:id/placements/new', 'placement:record', (request, reply, id) =>
+    page(request, reply, id, {}),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/children/:id/placements/new',
-    { config: { access: 'placement:record' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'placement:record',
+    async (request, reply, id, form) => {
       if (text(form, 'action') === 'lookup') return lookUpPostcode(request, reply, id, form);
       const start = dateOfBirthParts.safeParse({
         day: text(form, 'start-day'),

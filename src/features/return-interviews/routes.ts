@@ -15,7 +15,7 @@ import {
   text,
 } from '../../platform/http/forms';
 import { pageLinks } from '../../platform/http/pagination';
-import { recordId } from '../../platform/http/params';
+import { recordRoute } from '../../platform/http/record-routes';
 import { formatDateTime } from '../../platform/views/filters';
 import type { Services } from '../../services';
 import { allocationPanel } from '../allocation/routes';
@@ -104,22 +104,16 @@ export function registerReturnInterviewRoutes(web: FastifyInstance, services: Se
     });
   };
 
-  web.get(
-    '/return-interviews/:id',
-    { config: { access: 'return-interview:record' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      return id ? page(request, reply, id) : reply.callNotFound();
-    },
+  recordRoute(web, 'GET', '/return-interviews/:id', 'return-interview:record', (request, reply, id) =>
+    page(request, reply, id),
   );
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/return-interviews/:id',
-    { config: { access: 'return-interview:record' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const form = (request.body ?? {}) as Form;
+    'return-interview:record',
+    async (request, reply, id, form) => {
       const action = formAction(form);
       if (action === 'draft') {
         // A draft is kept as typed: nothing is checked until the findings are saved.

@@ -3,6 +3,7 @@ import { ValidationError } from '../http/errors';
 import { asFormErrors, type Form, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
 import { pageLinks } from '../http/pagination';
 import { recordId } from '../http/params';
+import { recordRoute } from '../http/record-routes';
 import type { PlatformServices as Services } from '../services';
 import { escapeHtml } from '../views/html';
 import { authoritySelectItems } from './presenters';
@@ -116,22 +117,16 @@ export function registerAgencyRoutes(web: FastifyInstance, services: Services): 
     });
   };
 
-  web.get(
-    '/admin/agencies/:id',
-    { config: { access: 'agency:manage-own' } },
-    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      return agencyPage(request, reply, id);
-    },
-  );
+  recordRoute(web, 'GET', '/admin/agencies/:id', 'agency:manage-own', async (request, reply, id) => {
+    return agencyPage(request, reply, id);
+  });
 
-  web.post(
+  recordRoute(
+    web,
+    'POST',
     '/admin/agencies/:id/out-of-hours',
-    { config: { access: 'agency:manage-own' } },
-    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
+    'agency:manage-own',
+    async (request, reply, id) => {
       const raw = ((request.body ?? {}) as Form).outOfHoursEmail ?? '';
       const email = typeof raw === 'string' ? raw : '';
       try {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { asFormErrors, type FormErrors, fieldErrorsOf, formErrors } from '../http/forms';
 import { pageLinks } from '../http/pagination';
 import { recordId } from '../http/params';
+import { recordRoute } from '../http/record-routes';
 import type { PlatformServices as Services } from '../services';
 import { roleItems, userRows, userSummaryRows } from './presenters';
 import { createUserSchema, updateRolesSchema } from './schemas';
@@ -75,9 +76,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
     }
   });
 
-  web.get('/admin/users/:id', { config: { access: 'user:manage' } }, async (request: IdRequest, reply) => {
-    const id = recordId(request);
-    if (!id) return reply.callNotFound();
+  recordRoute(web, 'GET', '/admin/users/:id', 'user:manage', async (request, reply, id) => {
     const user = await users.get(request.ctx, id);
     const flash = (request.query as { done?: string }).done;
     return reply.render('admin/user.njk', {
@@ -115,47 +114,36 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
       ...errors,
     });
   };
-  web.get(
-    '/admin/users/:id/move',
-    { config: { access: 'agency:manage-all' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      return id ? movePage(request, reply, id) : reply.callNotFound();
-    },
+  recordRoute(web, 'GET', '/admin/users/:id/move', 'agency:manage-all', (request, reply, id) =>
+    movePage(request, reply, id),
   );
-  web.post(
-    '/admin/users/:id/move',
-    { config: { access: 'agency:manage-all' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const body = (request.body ?? {}) as { agencyId?: string; roles?: string | string[] };
-      const chosen = ([] as string[]).concat(body.roles ?? []);
-      if (!body.agencyId) {
-        return movePage(
-          request,
-          reply,
-          id,
-          { roles: chosen },
-          formErrors([{ field: 'agencyId', message: 'Select the agency' }]),
-          400,
-        );
-      }
-      try {
-        await users.moveAgency(request.ctx, id, body.agencyId, chosen);
-      } catch (error) {
-        return movePage(
-          request,
-          reply,
-          id,
-          { agencyId: body.agencyId, roles: chosen },
-          asFormErrors(error),
-          400,
-        );
-      }
-      return reply.redirect(`/admin/users/${id}?done=moved`, 303);
-    },
-  );
+  recordRoute(web, 'POST', '/admin/users/:id/move', 'agency:manage-all', async (request, reply, id) => {
+    const body = (request.body ?? {}) as { agencyId?: string; roles?: string | string[] };
+    const chosen = ([] as string[]).concat(body.roles ?? []);
+    if (!body.agencyId) {
+      return movePage(
+        request,
+        reply,
+        id,
+        { roles: chosen },
+        formErrors([{ field: 'agencyId', message: 'Select the agency' }]),
+        400,
+      );
+    }
+    try {
+      await users.moveAgency(request.ctx, id, body.agencyId, chosen);
+    } catch (error) {
+      return movePage(
+        request,
+        reply,
+        id,
+        { agencyId: body.agencyId, roles: chosen },
+        asFormErrors(error),
+        400,
+      );
+    }
+    return reply.redirect(`/admin/users/${id}?done=moved`, 303);
+  });
 
   const rolesPage = async (
     request: IdRequest,
@@ -174,34 +162,23 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
       ...errors,
     });
   };
-  web.get(
-    '/admin/users/:id/roles',
-    { config: { access: 'user:manage' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      return id ? rolesPage(request, reply, id) : reply.callNotFound();
-    },
+  recordRoute(web, 'GET', '/admin/users/:id/roles', 'user:manage', (request, reply, id) =>
+    rolesPage(request, reply, id),
   );
-  web.post(
-    '/admin/users/:id/roles',
-    { config: { access: 'user:manage' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const parsed = updateRolesSchema.safeParse(request.body);
-      const submitted = ([] as string[]).concat(
-        (request.body as { roles?: string | string[] } | undefined)?.roles ?? [],
-      );
-      if (!parsed.success)
-        return rolesPage(request, reply, id, submitted, formErrors(fieldErrorsOf(parsed.error)), 400);
-      try {
-        await users.updateRoles(request.ctx, id, parsed.data.roles);
-      } catch (error) {
-        return rolesPage(request, reply, id, submitted, asFormErrors(error), 400);
-      }
-      return reply.redirect(`/admin/users/${id}?done=roles`, 303);
-    },
-  );
+  recordRoute(web, 'POST', '/admin/users/:id/roles', 'user:manage', async (request, reply, id) => {
+    const parsed = updateRolesSchema.safeParse(request.body);
+    const submitted = ([] as string[]).concat(
+      (request.body as { roles?: string | string[] } | undefined)?.roles ?? [],
+    );
+    if (!parsed.success)
+      return rolesPage(request, reply, id, submitted, formErrors(fieldErrorsOf(parsed.error)), 400);
+    try {
+      await users.updateRoles(request.ctx, id, parsed.data.roles);
+    } catch (error) {
+      return rolesPage(request, reply, id, submitted, asFormErrors(error), 400);
+    }
+    return reply.redirect(`/admin/users/${id}?done=roles`, 303);
+  });
 
   const actions = {
     disable: async (request: IdRequest, id: string) => users.disable(request.ctx, id),
@@ -235,20 +212,14 @@ export function registerAdminUserRoutes(web: FastifyInstance, services: Services
     );
   }
 
-  web.post(
-    '/admin/users/:id/reset-password',
-    { config: { access: 'user:manage' } },
-    async (request: IdRequest, reply) => {
-      const id = recordId(request);
-      if (!id) return reply.callNotFound();
-      const temporaryPassword = await users.resetPassword(request.ctx, id);
-      const user = await users.get(request.ctx, id);
-      return reply.render('admin/user-created.njk', {
-        pageTitle: 'Password reset',
-        user,
-        temporaryPassword,
-        reset: true,
-      });
-    },
-  );
+  recordRoute(web, 'POST', '/admin/users/:id/reset-password', 'user:manage', async (request, reply, id) => {
+    const temporaryPassword = await users.resetPassword(request.ctx, id);
+    const user = await users.get(request.ctx, id);
+    return reply.render('admin/user-created.njk', {
+      pageTitle: 'Password reset',
+      user,
+      temporaryPassword,
+      reset: true,
+    });
+  });
 }
