@@ -170,7 +170,8 @@ interface RiskInputs {
     prompts: string[];
   };
   notices: { id: string; categories: string[]; raisedAt: Date }[];
-  flags: { code: string; reason: string }[];
+  /** Each flag with why; `href`, when given, opens the record the flag is about. */
+  flags: { code: string; reason: string; href?: string }[];
   now: Date;
   mayScreen: boolean;
 }
@@ -244,7 +245,7 @@ export function riskRows(r: RiskInputs) {
     ? r.flags
         .map(
           (f) =>
-            `<strong class="govuk-tag govuk-tag--red">${flagNames[f.code] ?? f.code}</strong> ${escapeHtml(f.reason)}`,
+            `<strong class="govuk-tag govuk-tag--red">${flagNames[f.code] ?? f.code}</strong> ${f.href ? link(f.href, f.reason) : escapeHtml(f.reason)}`,
         )
         .join('<br>')
     : 'None';

@@ -67,6 +67,8 @@ export interface NoContact {
 export interface JusticeFlag {
   code: 'justice-no-contact';
   reason: string;
+  /** The case the flag is about. */
+  href: string;
 }
 
 export interface CaseSummary {
@@ -263,6 +265,7 @@ export class JusticeService {
         .map((s) => ({
           code: 'justice-no-contact' as const,
           reason: `Justice case ${s.crimeReference}: no contact with the child or family for ${s.noContact.days} days (the rule is ${s.noContact.rule})`,
+          href: `/justice-cases/${s.id}`,
         }));
     });
   }

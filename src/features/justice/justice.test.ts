@@ -204,8 +204,17 @@ describe('the no-contact flag', () => {
       {
         code: 'justice-no-contact',
         reason: 'Justice case 13/123456/26: no contact with the child or family for 28 days (the rule is 28)',
+        href: `/justice-cases/${caseId}`,
       },
     ]);
+    // On the child's risk panel, the flag opens the case.
+    const browser = new Browser(t.app);
+    await browser.signIn('social.mash@lantern.invalid');
+    const childPage = await browser.get(`/children/${childId}`);
+    expect(textOf(childPage.body)).toContain('No contact in a justice case');
+    expect(childPage.body).toContain(
+      `<a class="govuk-link" href="/justice-cases/${caseId}">Justice case 13/123456/26: no contact`,
+    );
 
     await t.services.justice.recordContact(social, caseId, {
       contactAt: new Date(t.clock.now().getTime() - 3_600_000),
