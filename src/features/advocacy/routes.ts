@@ -11,6 +11,7 @@ import {
   type FormErrors,
   fieldErrorsOf,
   formErrors,
+  serviceFieldErrors,
   text,
 } from '../../platform/http/forms';
 import { recordRoute } from '../../platform/http/record-routes';
@@ -94,10 +95,7 @@ const sorted = (errors: FieldError[]) =>
 
 /** A service's refusal of the input as form errors, with date fields pointing at their day box. */
 function serviceErrors(error: unknown): Partial<FormErrors> {
-  const mapped = asFormErrors(error);
-  return formErrors(
-    sorted(mapped.errorSummary.map((e) => ({ field: dateField(e.href.slice(1)), message: e.text }))),
-  );
+  return formErrors(sorted(serviceFieldErrors(error, dateField)));
 }
 
 /** The radio items of the form, with the answer given checked. */

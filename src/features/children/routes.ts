@@ -195,11 +195,9 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
           more: moreEpisodes,
           currentRisk: risk,
         } = await services.episodes.overviewForChild(request.ctx, id);
-        // Justice flags come only to those who may see justice details.
-        const flags = [
-          ...(await services.flags.forChild(request.ctx, id)),
-          ...(await services.justice.flagsForChild(request.ctx, id)),
-        ];
+        // Justice cases, and their flags, come only to those who may see justice details.
+        const justiceCard = await childJusticeCard(services, request.ctx, id);
+        const flags = [...(await services.flags.forChild(request.ctx, id)), ...(justiceCard?.flags ?? [])];
         const placed = await services.placements.currentFor(request.ctx, id);
         const recent = await services.chronology.latest(request.ctx, id, RECENT_EVENTS);
         const screening = await services.screening.summary(request.ctx, id);
@@ -208,7 +206,6 @@ export function registerChildRoutes(web: FastifyInstance, services: Services): v
         const shares = await services.sharing.openShares(request.ctx, id);
         const at18 = await services.atEighteen.status(request.ctx, id);
         const corrections = await children.corrections(request.ctx, id);
-        const justiceCard = await childJusticeCard(services, request.ctx, id);
         const advocacy = await childAdvocacyCard(services, request.ctx, id);
         // On the page, who raised a concern or saw the child goes in the title.
         const events = recent.rows.map((e) => ({

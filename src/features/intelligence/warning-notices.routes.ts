@@ -8,6 +8,7 @@ import {
   type FormErrors,
   fieldErrorsOf,
   formErrors,
+  serviceFieldErrors,
   text,
 } from '../../platform/http/forms';
 import { recordRoute } from '../../platform/http/record-routes';
@@ -182,12 +183,7 @@ export function registerWarningNoticeRoutes(web: FastifyInstance, services: Serv
       try {
         noticeId = await services.warningNotices.record(request.ctx, id, parsed.data);
       } catch (error) {
-        const mapped = asFormErrors(error);
-        const fieldErrors = mapped.errorSummary.map((e) => ({
-          field: dateField(e.href.slice(1)),
-          message: e.text,
-        }));
-        return formPage(request, reply, id, form, formErrors(fieldErrors), 400);
+        return formPage(request, reply, id, form, formErrors(serviceFieldErrors(error, dateField)), 400);
       }
       return reply.redirect(`/warning-notices/${noticeId}`, 303);
     },

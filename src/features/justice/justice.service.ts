@@ -86,6 +86,17 @@ export interface CaseSummary {
 
 const recorder = alias(appUser, 'justice_recorder');
 
+/** The risk panel's flags for a child's cases: one for each open case gone too long without contact. */
+export function noContactFlags(cases: CaseSummary[]): JusticeFlag[] {
+  return cases
+    .filter((s) => s.noContact.flagged)
+    .map((s) => ({
+      code: 'justice-no-contact' as const,
+      reason: `Justice case ${s.crimeReference}: no contact with the child or family for ${s.noContact.days} days (the rule is ${s.noContact.rule})`,
+      href: `/justice-cases/${s.id}`,
+    }));
+}
+
 export interface OpenCase extends CaseSummary {
   /** The last contact, or when the case was recorded: the list's order. */
   since: string;
@@ -259,14 +270,7 @@ export class JusticeService {
         .from(child)
         .where(and(eq(child.id, childId), childVisibleTo(ctx, child.id)));
       if (!c) return [];
-      const cases = await this.summaries(tx, ctx, childId);
-      return cases
-        .filter((s) => s.noContact.flagged)
-        .map((s) => ({
-          code: 'justice-no-contact' as const,
-          reason: `Justice case ${s.crimeReference}: no contact with the child or family for ${s.noContact.days} days (the rule is ${s.noContact.rule})`,
-          href: `/justice-cases/${s.id}`,
-        }));
+      return noContactFlags(await this.summaries(tx, ctx, childId));
     });
   }
 

@@ -10,6 +10,7 @@ import {
   type FormErrors,
   fieldErrorsOf,
   formErrors,
+  serviceFieldErrors,
   text,
 } from '../../platform/http/forms';
 import { londonDateTimeFields } from '../../platform/http/london-time';
@@ -18,7 +19,7 @@ import { recordId } from '../../platform/http/params';
 import { recordRoute } from '../../platform/http/record-routes';
 import { formatDate } from '../../platform/views/filters';
 import type { Services } from '../../services';
-import type { CaseSummary } from './justice.service';
+import { type CaseSummary, noContactFlags } from './justice.service';
 import {
   caseListRows,
   caseSummaryRows,
@@ -91,7 +92,7 @@ interface FormSpec<S extends z.ZodType> {
 export async function childJusticeCard(services: Services, ctx: Context, childId: string) {
   if (!ctx.permissions.has('justice:view')) return null;
   const cases: CaseSummary[] = await services.justice.forChild(ctx, childId);
-  return { rows: justiceCardRows(cases), href: `/children/${childId}/justice` };
+  return { rows: justiceCardRows(cases), href: `/children/${childId}/justice`, flags: noContactFlags(cases) };
 }
 
 export function registerJusticeRoutes(web: FastifyInstance, services: Services): void {
@@ -173,9 +174,7 @@ export function registerJusticeRoutes(web: FastifyInstance, services: Services):
       try {
         to = await spec.submit(request.ctx, id, parsed.data);
       } catch (error) {
-        const mapped = asFormErrors(error);
-        const list = mapped.errorSummary.map((e) => ({ field: fieldId(e.href.slice(1)), message: e.text }));
-        return render(request, reply, id, body, formErrors(sorted(list)), 400);
+        return render(request, reply, id, body, formErrors(sorted(serviceFieldErrors(error, fieldId))), 400);
       }
       return reply.redirect(to, 303);
     });

@@ -9,6 +9,7 @@ import {
   type FormErrors,
   fieldErrorsOf,
   formErrors,
+  serviceFieldErrors,
   text,
 } from '../../platform/http/forms';
 import { recordRoute } from '../../platform/http/record-routes';
@@ -40,10 +41,7 @@ function dateErrors(form: Form, prefix: string, label: string, errors: FieldErro
   return d.date;
 }
 
-function mapped(error: unknown): FormErrors {
-  const e = asFormErrors(error);
-  return formErrors(e.errorSummary.map((x) => ({ field: dayBox(x.href.slice(1)), message: x.text })));
-}
+const mapped = (error: unknown): FormErrors => formErrors(serviceFieldErrors(error, dayBox));
 
 export function registerTrainingRoutes(web: FastifyInstance, services: Services): void {
   const { training } = services;

@@ -30,10 +30,25 @@ export function formErrors(fieldErrors: FieldError[]): FormErrors {
 
 /** Turns the errors a service may raise about input into form errors; anything else is rethrown. */
 export function asFormErrors(error: unknown): FormErrors {
-  if (error instanceof ValidationError) return formErrors(error.fieldErrors);
-  if (error instanceof ConflictError)
-    return formErrors([{ field: error.field ?? 'form', message: error.message }]);
-  throw error;
+  return formErrors(serviceFieldErrors(error));
+}
+
+/**
+ * The field errors a service raised about input; anything else is rethrown. `fieldOf` names the
+ * form's own field for a service's (a date field's day box, say), so the summary links to it.
+ */
+export function serviceFieldErrors(
+  error: unknown,
+  fieldOf: (field: string) => string = (field) => field,
+): FieldError[] {
+  const raised =
+    error instanceof ValidationError
+      ? error.fieldErrors
+      : error instanceof ConflictError
+        ? [{ field: error.field ?? 'form', message: error.message }]
+        : null;
+  if (!raised) throw error;
+  return raised.map((e) => ({ field: fieldOf(e.field), message: e.message }));
 }
 
 /** A posted form as @fastify/formbody gives it: repeated fields (checkboxes) arrive as arrays. */
